@@ -1,0 +1,30 @@
+"""Application statuses of API.md, in one place so rules, processes and views agree."""
+
+LIVE_STATUSES: tuple[str, ...] = (
+    "awaiting_cadre_approval",
+    "awaiting_clarification",
+    "awaiting_dopt_confirmation",
+    "awaiting_coupon",
+    "enrolled",
+    "awaiting_result",
+    "awaiting_claim",
+    "claim_under_verification",
+    "awaiting_payment",
+)
+
+FINAL_STATUSES: tuple[str, ...] = (
+    "ineligible",
+    "not_approved",
+    "rejected_by_dopt",
+    "not_certified",
+    "lapsed",
+    "reimbursed",
+    "withdrawn",
+)
+
+ALL_STATUSES: tuple[str, ...] = LIVE_STATUSES + FINAL_STATUSES
+
+
+def is_final(status: str) -> bool:
+    """True when no further step can change an application with this status."""
+    return status in FINAL_STATUSES
