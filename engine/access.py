@@ -1,0 +1,60 @@
+"""Who may see and do what: the one authorisation policy the API, the UI and the CLI share.
+
+What a caller may not see is reported as not found, so the answer leaks nothing.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, false, or_, true
+
+from engine.models import Application, HumanTask, User
+
+SEE_ALL_APPLICATIONS = ("dopt", "course_team", "finance")
+
+
+def can_see_application(user: User, application: Application) -> bool:
+    """Officers their own; CCA approvers their CCA's; DoPT, course team and finance all."""
+    if any(user.has_role(role) for role in SEE_ALL_APPLICATIONS):
+        return True
+    if user.has_role("cca_approver") and user.cca_code and application.cca_code == user.cca_code:
+        return True
+    return user.has_role("officer") and application.officer_id == user.id
+
+
+def visible_applications(user: User) -> ColumnElement[bool]:
+    """The same rule as can_see_application, as an SQL condition for lists."""
+    if any(user.has_role(role) for role in SEE_ALL_APPLICATIONS):
+        return true()
+    conditions: list[Any] = []
+    if user.has_role("cca_approver") and user.cca_code:
+        conditions.append(Application.cca_code == user.cca_code)
+    if user.has_role("officer"):
+        conditions.append(Application.officer_id == user.id)
+    return or_(*conditions) if conditions else false()
+
+
+def can_work_task(user: User, task: HumanTask) -> bool:
+    """The role of the task's lane (the right CCA for CCA tasks; the applicant for officer tasks)."""
+    if task.role == "officer":
+        return user.has_role("officer") and task.owner_username == user.username
+    if not user.has_role(task.role):
+        return False
+    if task.role == "cca_approver":
+        return bool(user.cca_code) and task.scope_cca == user.cca_code
+    return True
+
+
+def workable_tasks(user: User) -> ColumnElement[bool]:
+    """The same rule as can_work_task, as an SQL condition for the inbox."""
+    conditions: list[Any] = []
+    for role in user.roles:
+        if role == "officer":
+            conditions.append(and_(HumanTask.role == "officer", HumanTask.owner_username == user.username))
+        elif role == "cca_approver":
+            if user.cca_code:
+                conditions.append(and_(HumanTask.role == role, HumanTask.scope_cca == user.cca_code))
+        else:
+            conditions.append(HumanTask.role == role)
+    return or_(*conditions) if conditions else false()

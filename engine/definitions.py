@@ -1,0 +1,194 @@
+"""Deploying BPMN files as versioned definitions, and building the specs instances run on."""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from lxml import etree
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
+from SpiffWorkflow.exceptions import SpiffWorkflowException
+from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
+
+from engine.errors import DeployRefused, NotFound
+from engine.models import ProcessDefinition
+from engine.validation import check_static, check_user_tasks, deployable_process, parse_xml
+
+
+@dataclass(frozen=True)
+class DeployResult:
+    """What a deploy did: the key and version, and whether a new version was created."""
+
+    key: str
+    version: int
+    created: bool
+
+
+@dataclass(frozen=True)
+class SpecBundle:
+    """A top process spec with the called process specs bound to it, from fixed versions."""
+
+    key: str
+    definition_ids: tuple[int, ...]
+    spec: Any
+    subprocess_specs: dict[str, Any]
+    top_definition_id: int
+
+
+def _parser_for(xml_by_key: dict[str, bytes]) -> SpiffBpmnParser:
+    parser = SpiffBpmnParser()
+    for key, xml in xml_by_key.items():
+        parser.add_bpmn_xml(parse_xml(xml), filename=f"{key}.bpmn")
+    return parser
+
+
+def _specs(parser: SpiffBpmnParser, key: str) -> tuple[Any, dict[str, Any]]:
+    return parser.get_spec(key), parser.get_subprocess_specs(key)
+
+
+def latest_definitions(session: Session) -> dict[str, ProcessDefinition]:
+    """The newest version of every deployed key."""
+    newest = (
+        select(ProcessDefinition.key, func.max(ProcessDefinition.version).label("version"))
+        .group_by(ProcessDefinition.key)
+        .subquery()
+    )
+    rows = session.scalars(
+        select(ProcessDefinition).join(
+            newest,
+            (ProcessDefinition.key == newest.c.key) & (ProcessDefinition.version == newest.c.version),
+        )
+    )
+    return {row.key: row for row in rows}
+
+
+def deploy(session: Session, xml: bytes, deployed_by: str, forms_dir: Path) -> DeployResult:
+    """Validate a BPMN file and store it as the next version of its process.
+
+    Unchanged XML is not re-versioned. Refuses with every reason found, and stores
+    nothing then.
+    """
+    try:
+        root = parse_xml(xml)
+        process = deployable_process(root)
+    except ValueError as error:
+        raise DeployRefused(f"The BPMN file cannot be deployed: {error}", [str(error)]) from error
+    key = process.get("id") or ""
+    if not key:
+        raise DeployRefused("The process has no id", ["process: no id attribute"])
+    problems = check_static(process)
+    if problems:
+        raise DeployRefused(_summary(key, problems), problems)
+
+    digest = hashlib.sha256(xml).hexdigest()
+    latest = latest_definitions(session)
+    current = latest.get(key)
+    if current is not None and current.sha256 == digest:
+        return DeployResult(key, current.version, created=False)
+
+    xml_by_key = {k: d.xml.encode("utf-8") for k, d in latest.items() if k != key}
+    xml_by_key[key] = xml
+    problems = _check_with_spiff(xml_by_key, key, forms_dir)
+    if problems:
+        raise DeployRefused(_summary(key, problems), problems)
+
+    version = (current.version if current else 0) + 1
+    session.add(
+        ProcessDefinition(
+            key=key,
+            version=version,
+            sha256=digest,
+            xml=xml.decode("utf-8"),
+            deployed_by=deployed_by,
+        )
+    )
+    session.flush()
+    return DeployResult(key, version, created=True)
+
+
+def _summary(key: str, problems: list[str]) -> str:
+    more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+    return f"Process '{key}' cannot be deployed: {problems[0]}{more}"
+
+
+def _check_with_spiff(xml_by_key: dict[str, bytes], key: str, forms_dir: Path) -> list[str]:
+    try:
+        parser = _parser_for(xml_by_key)
+        spec, subprocess_specs = _specs(parser, key)
+    except ValidationException as error:
+        where = f"{error.id}: " if getattr(error, "id", None) else f"{key}: "
+        return [f"{where}{error.args[0] if error.args else error}"]
+    except (SpiffWorkflowException, ValueError, KeyError, AttributeError, TypeError) as error:
+        return [f"{key}: the process cannot be read: {error}"]
+    except etree.LxmlError as error:
+        return [f"{key}: the XML cannot be read: {error}"]
+    problems = check_user_tasks(spec, forms_dir)
+    for sub in subprocess_specs.values():
+        problems.extend(check_user_tasks(sub, forms_dir))
+    return problems
+
+
+def deploy_directory(session: Session, directory: Path, deployed_by: str, forms_dir: Path) -> list[DeployResult]:
+    """Deploy every BPMN file of a folder, called processes first so calls resolve."""
+    pending = sorted(directory.glob("*.bpmn"))
+    results: list[DeployResult] = []
+    while pending:
+        progress = False
+        errors: list[DeployRefused] = []
+        for path in list(pending):
+            try:
+                results.append(deploy(session, path.read_bytes(), deployed_by, forms_dir))
+            except DeployRefused as error:
+                errors.append(error)
+                continue
+            pending.remove(path)
+            progress = True
+        if not progress:
+            raise errors[0]
+    return results
+
+
+_bundle_cache: dict[tuple[str, tuple[int, ...]], SpecBundle] = {}
+_bundle_lock = threading.Lock()
+
+
+def _bundle(definitions: list[ProcessDefinition], key: str) -> SpecBundle:
+    cache_key = (key, tuple(sorted(d.id for d in definitions)))
+    with _bundle_lock:
+        cached = _bundle_cache.get(cache_key)
+    if cached is not None:
+        return cached
+    parser = _parser_for({d.key: d.xml.encode("utf-8") for d in definitions})
+    spec, subprocess_specs = _specs(parser, key)
+    needed = {key, *subprocess_specs}
+    bundle_ids = tuple(sorted(d.id for d in definitions if d.key in needed))
+    top_id = next(d.id for d in definitions if d.key == key)
+    bundle = SpecBundle(key, bundle_ids, spec, subprocess_specs, top_id)
+    with _bundle_lock:
+        _bundle_cache[cache_key] = bundle
+        _bundle_cache.setdefault((key, bundle_ids), bundle)
+    return bundle
+
+
+def bundle_for_new_instance(session: Session, key: str) -> SpecBundle:
+    """The newest version of `key` with the newest versions of what it calls."""
+    latest = latest_definitions(session)
+    if key not in latest:
+        raise NotFound(f"process '{key}' is not deployed")
+    return _bundle(list(latest.values()), key)
+
+
+def bundle_by_ids(session: Session, key: str, definition_ids: list[int]) -> SpecBundle:
+    """The exact versions an instance started on (cached; parsed once per process)."""
+    with _bundle_lock:
+        cached = _bundle_cache.get((key, tuple(sorted(definition_ids))))
+    if cached is not None:
+        return cached
+    ids = list(definition_ids)
+    definitions = list(session.scalars(select(ProcessDefinition).where(ProcessDefinition.id.in_(ids))))
+    return _bundle(definitions, key)

@@ -1,0 +1,57 @@
+"""Exceptions services raise; the web layer maps each class to one HTTP answer."""
+
+from __future__ import annotations
+
+
+class EngineError(Exception):
+    """Base of every error a caller is expected to handle."""
+
+    code = "error"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class NotFound(EngineError):
+    """The thing does not exist, or the caller may not see it (the same answer on purpose)."""
+
+    code = "not_found"
+
+
+class Forbidden(EngineError):
+    """The caller is known and may see the thing, but may not do this to it."""
+
+    code = "forbidden"
+
+
+class Conflict(EngineError):
+    """The state moved on: task already completed, claimed by another, stale, duplicate."""
+
+    code = "conflict"
+
+
+class Invalid(EngineError):
+    """Well-formed input that breaks a rule; `fields` names every bad field."""
+
+    code = "invalid"
+
+    def __init__(self, message: str, fields: dict[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.fields = fields or {}
+
+
+class DeployRefused(EngineError):
+    """A BPMN file that may not be deployed; `details` lists each reason with its element."""
+
+    code = "invalid_process"
+
+    def __init__(self, message: str, details: list[str]) -> None:
+        super().__init__(message)
+        self.details = details
+
+
+class StepFailed(EngineError):
+    """A script or expression failed while running a step; nothing of the step was kept."""
+
+    code = "step_failed"

@@ -1,0 +1,26 @@
+"""Persistence models, one module per idea; imported here so metadata is complete."""
+
+from engine.models.applications import Application, Coupon, Notification, Upload
+from engine.models.audit import AuditEntry, Incident
+from engine.models.people import AuthToken, Officer, User, UserRole
+from engine.models.process import HumanTask, ProcessDefinition, ProcessInstance
+from engine.models.reference import CCA, Course, CourseRun
+
+__all__ = [
+    "CCA",
+    "Application",
+    "AuditEntry",
+    "AuthToken",
+    "Coupon",
+    "Course",
+    "CourseRun",
+    "HumanTask",
+    "Incident",
+    "Notification",
+    "Officer",
+    "ProcessDefinition",
+    "ProcessInstance",
+    "Upload",
+    "User",
+    "UserRole",
+]

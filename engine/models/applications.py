@@ -1,0 +1,76 @@
+"""Applications and what hangs off them: coupons, uploads, notifications."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from engine.db import Base
+from engine.models.people import User
+from engine.models.reference import CourseRun
+from engine.models.types import UTCDateTime, utcnow
+
+
+class Application(Base):
+    """One officer's application for one course run; status follows its process."""
+
+    __tablename__ = "applications"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    officer_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    course_run_id: Mapped[int] = mapped_column(ForeignKey("course_runs.id"), index=True)
+    course_code: Mapped[str] = mapped_column(String(16), index=True)
+    cca_code: Mapped[str] = mapped_column(String(32), index=True)
+    status: Mapped[str] = mapped_column(String(32), index=True)
+    eligibility: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    coupon_code: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    certified: Mapped[bool] = mapped_column(default=False)
+    instance_id: Mapped[int | None] = mapped_column(ForeignKey("process_instances.id"), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    officer: Mapped[User] = relationship(lazy="joined")
+    course_run: Mapped[CourseRun] = relationship(lazy="joined")
+
+
+class Coupon(Base):
+    """A discount code; assigned to one application, once, ever."""
+
+    __tablename__ = "coupons"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(64), unique=True)
+    course_run_id: Mapped[int] = mapped_column(ForeignKey("course_runs.id"), index=True)
+    application_id: Mapped[int | None] = mapped_column(ForeignKey("applications.id"), unique=True, nullable=True)
+    added_by: Mapped[str] = mapped_column(String(64))
+    added_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    assigned_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
+class Upload(Base):
+    """A file an officer sent; stored outside the web root under a random name."""
+
+    __tablename__ = "uploads"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    owner_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    content_type: Mapped[str] = mapped_column(String(64))
+    size: Mapped[int] = mapped_column(Integer)
+    original_name: Mapped[str] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Notification(Base):
+    """A message to one user, written in the same transaction as the step that caused it."""
+
+    __tablename__ = "notifications"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    recipient_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    subject: Mapped[str] = mapped_column(String(255))
+    body: Mapped[str] = mapped_column(Text)
+    application_id: Mapped[int | None] = mapped_column(ForeignKey("applications.id"), nullable=True)

@@ -1,0 +1,86 @@
+"""Users, their roles, officer profiles and API tokens."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Date, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from engine.db import Base
+from engine.models.types import UTCDateTime, utcnow
+
+
+class User(Base):
+    """Anyone who signs in. Roles are rows of UserRole; cca_code binds a CCA approver."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    cca_code: Mapped[str | None] = mapped_column(ForeignKey("ccas.code"), nullable=True)
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    role_rows: Mapped[list[UserRole]] = relationship(
+        lazy="selectin", cascade="all, delete-orphan", back_populates="user"
+    )
+    officer: Mapped[Officer | None] = relationship(lazy="selectin", back_populates="user", uselist=False)
+
+    @property
+    def roles(self) -> list[str]:
+        """The role names this user holds, sorted."""
+        return sorted(row.role for row in self.role_rows)
+
+    def has_role(self, role: str) -> bool:
+        """True when the user holds the role."""
+        return any(row.role == role for row in self.role_rows)
+
+
+class UserRole(Base):
+    """One role held by one user."""
+
+    __tablename__ = "user_roles"
+    __table_args__ = (UniqueConstraint("user_id", "role"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    role: Mapped[str] = mapped_column(String(32))
+
+    user: Mapped[User] = relationship(back_populates="role_rows")
+
+
+class Officer(Base):
+    """The profile of an officer who applies; the eligibility rules read it."""
+
+    __tablename__ = "officers"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    full_name: Mapped[str] = mapped_column(String(200))
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    mobile: Mapped[str] = mapped_column(String(20))
+    service: Mapped[str] = mapped_column(String(16))
+    cca_code: Mapped[str] = mapped_column(ForeignKey("ccas.code"), index=True)
+    designation: Mapped[str] = mapped_column(String(200))
+    date_of_joining: Mapped[date] = mapped_column(Date)
+    date_of_birth: Mapped[date] = mapped_column(Date)
+    edx_username: Mapped[str] = mapped_column(String(100))
+
+    user: Mapped[User] = relationship(back_populates="officer")
+
+
+class AuthToken(Base):
+    """A bearer token; only its SHA-256 is stored, so a database leak leaks no token."""
+
+    __tablename__ = "auth_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+    user: Mapped[User] = relationship(lazy="joined")

@@ -1,0 +1,303 @@
+"""The programme's rules (DOMAIN.md, "Eligibility"), one pure function each.
+
+Script tasks in the BPMN processes call these through the sandbox, and the web UI shows
+their reasons to officers and approvers, so every result carries a sentence a person can
+read, whether the rule passed or failed. Dates in those sentences are DD-MM-YYYY, as GIGW
+asks; the inputs and the JSON that `check_eligibility` returns keep ISO dates.
+
+Nothing here reads the clock, the database or the network: what changes over time (run
+dates, the reimbursement cap) comes in as arguments, so each rule can be tested alone and
+changed in one place.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from engine.statuses import LIVE_STATUSES
+
+SERVICES: Mapping[str, str] = {
+    "IAS": "Indian Administrative Service",
+    "IPS": "Indian Police Service",
+    "IFoS": "Indian Forest Service",
+    "CCS_A": "Group 'A' Central Civil Service",
+    "CSS_A": "Central Secretariat Service (Group 'A')",
+    "CSSS_A": "Central Secretariat Stenographers Service (Group 'A')",
+    "SCS": "State Administrative/Civil Service",
+    "OTHER": "Other service",
+}
+"""Service codes of API.md and the names people read; OTHER is accepted at registration."""
+
+ELIGIBLE_SERVICES: tuple[str, ...] = (
+    "IAS",
+    "IPS",
+    "IFoS",
+    "CCS_A",
+    "CSS_A",
+    "CSSS_A",
+    "SCS",
+)
+"""The services named in paragraph 7.1 of the memorandum, in the memorandum's order."""
+
+UPPER_AGE_LIMIT = 56
+MINIMUM_CERTIFICATE_GRADE = 50.0
+EXAM_RESULTS: tuple[str, ...] = ("passed", "failed", "absent")
+
+
+@dataclass(frozen=True)
+class RuleResult:
+    """The outcome of one rule, with the sentence that explains it either way."""
+
+    rule: str
+    passed: bool
+    reason: str
+
+    def as_dict(self) -> dict[str, Any]:
+        """The JSON-friendly form stored in task data and returned by the API."""
+        return {"rule": self.rule, "passed": self.passed, "reason": self.reason}
+
+
+def check_service(service: str) -> RuleResult:
+    """Pass for the services of memorandum 7.1; any other code, OTHER included, fails."""
+    if service in ELIGIBLE_SERVICES:
+        return RuleResult(
+            "service",
+            True,
+            f"{SERVICES[service]} ({service}) is an eligible service",
+        )
+    if service in SERVICES:
+        refusal = f"{SERVICES[service]} ({service}) is not an eligible service"
+    else:
+        refusal = f"'{service}' is not a recognised service code"
+    return RuleResult(
+        "service",
+        False,
+        f"{refusal}; the programme is open to {', '.join(ELIGIBLE_SERVICES)}",
+    )
+
+
+def check_length_of_service(date_of_joining: date, run_starts_on: date) -> RuleResult:
+    """Pass when the run starts on or after 31 December of the second year after joining.
+
+    The memorandum counts two years "from the end of the calendar year of joining"; the
+    product reads that as: joined in year Y, eligible from 31 December of Y+2 (DOMAIN.md).
+    So the day of joining within the year does not matter.
+    """
+    year = date_of_joining.year
+    eligible_from = date(year + 2, 12, 31)
+    rule = f"joined {year}: eligible for runs starting {_show(eligible_from)} or later"
+    if run_starts_on >= eligible_from:
+        return RuleResult("length_of_service", True, rule)
+    return RuleResult(
+        "length_of_service",
+        False,
+        f"{rule}; this run starts {_show(run_starts_on)}",
+    )
+
+
+def check_age(
+    date_of_birth: date,
+    run_starts_on: date,
+    upper_age_limit: int = UPPER_AGE_LIMIT,
+) -> RuleResult:
+    """Pass when the officer's age on 1 July of the run's year is at most the limit.
+
+    Age is counted in completed years, and a year is completed on the birthday itself
+    (as in the Indian Majority Act: an age is attained at the beginning of the
+    anniversary), so an officer born on 1 July turns a year older on that 1 July.
+    """
+    on = date(run_starts_on.year, 7, 1)
+    age = completed_years(date_of_birth, on)
+    if age <= upper_age_limit:
+        return RuleResult(
+            "age",
+            True,
+            f"aged {age} on {_show(on)}: within the upper age limit of {upper_age_limit}",
+        )
+    return RuleResult(
+        "age",
+        False,
+        f"aged {age} on {_show(on)}: over the upper age limit of {upper_age_limit}",
+    )
+
+
+def completed_years(date_of_birth: date, on: date) -> int:
+    """Whole years lived on `on`, counting the birthday itself as completing a year.
+
+    Compares (month, day) pairs rather than building this year's birthday, so a birthday
+    on 29 February needs no special case (and cannot raise in a non-leap year): it falls
+    before 1 March, as it should.
+    """
+    before_birthday = (on.month, on.day) < (date_of_birth.month, date_of_birth.day)
+    return on.year - date_of_birth.year - (1 if before_birthday else 0)
+
+
+def check_timeliness(applied_on: date, registration_closes_on: date) -> RuleResult:
+    """Pass when the application is made on or before the run's registration last date."""
+    if applied_on <= registration_closes_on:
+        return RuleResult(
+            "timeliness",
+            True,
+            f"applied {_show(applied_on)}, on or before the registration last date {_show(registration_closes_on)}",
+        )
+    return RuleResult(
+        "timeliness",
+        False,
+        f"applied {_show(applied_on)}, after the registration last date {_show(registration_closes_on)}",
+    )
+
+
+def check_no_duplicates(course: str, other_applications: Sequence[Mapping[str, Any]]) -> RuleResult:
+    """Fail when another application for the course is live or has earned its certificate.
+
+    Applications for the same course that ended without a certificate (not approved,
+    lapsed, withdrawn, ...) do not count: the officer may try again.
+    """
+    problems: list[str] = []
+    for other in other_applications:
+        if other.get("course") != course:
+            continue
+        if other.get("certified"):
+            problems.append(f"you have already earned the certificate for {course} (application {other.get('id')})")
+        elif other.get("status") in LIVE_STATUSES:
+            problems.append(
+                f"your application {other.get('id')} for {course} is still under way "
+                f"({_readable_status(other.get('status'))})"
+            )
+    if problems:
+        return RuleResult("no_duplicates", False, "; ".join(problems))
+    return RuleResult(
+        "no_duplicates",
+        True,
+        f"no other application of yours for {course} is under way or certified",
+    )
+
+
+def check_eligibility(
+    officer: Mapping[str, Any],
+    course_run: Mapping[str, Any],
+    applied_on: str | date,
+    other_applications: Sequence[Mapping[str, Any]],
+) -> dict[str, Any]:
+    """Run every eligibility rule and report all of them, as JSON-friendly data.
+
+    Every rule runs even after one fails, so an ineligible officer sees every reason at
+    once instead of fixing one and being refused for the next. Another live application
+    for a different course only warns: the memorandum encourages one course at a time
+    but does not forbid more.
+    """
+    starts_on = _as_date(course_run["starts_on"])
+    course = str(course_run["course"])
+    checks = [
+        check_service(str(officer["service"])),
+        check_length_of_service(_as_date(officer["date_of_joining"]), starts_on),
+        check_age(_as_date(officer["date_of_birth"]), starts_on),
+        check_timeliness(_as_date(applied_on), _as_date(course_run["registration_closes_on"])),
+        check_no_duplicates(course, other_applications),
+    ]
+    return {
+        "eligible": all(check.passed for check in checks),
+        "reasons": [check.reason for check in checks if not check.passed],
+        "checks": [check.as_dict() for check in checks],
+        "warnings": _one_course_at_a_time_warnings(course, other_applications),
+    }
+
+
+def check_certificate(final_grade: float, proctored_exam: str) -> dict[str, Any]:
+    """Certificate earned iff the final grade is at least 50 and the proctored exam passed.
+
+    Both conditions come from paragraph 9(vii) of the memorandum; when both fail, both are
+    named, so the officer is not told only half the story.
+    """
+    grade_ok = final_grade >= MINIMUM_CERTIFICATE_GRADE
+    exam_ok = proctored_exam == "passed"
+    grade = f"final grade {_number(final_grade)}%"
+    minimum = f"{_number(MINIMUM_CERTIFICATE_GRADE)}%"
+    if grade_ok and exam_ok:
+        return {
+            "passed": True,
+            "reason": f"{grade} ({minimum} or more) and the proctored exam passed: certificate earned",
+        }
+    problems = []
+    if not grade_ok:
+        problems.append(f"{grade} is below {minimum}")
+    if not exam_ok:
+        problems.append(_exam_problem(proctored_exam))
+    return {"passed": False, "reason": " and ".join(problems) + ": no certificate"}
+
+
+def check_claim(amount_paid_usd: float, cap_usd: float, already_reimbursed_for_course: bool) -> RuleResult:
+    """Pass when 0 < amount <= the run's cap and the course was never reimbursed before.
+
+    The cap is an argument because DoPT sets it per run (USD 100 by default; the fee rose
+    to USD 175 in 2022 while reimbursement did not).
+    """
+    problems = []
+    if not math.isfinite(amount_paid_usd) or amount_paid_usd <= 0:
+        problems.append("the amount paid must be more than USD 0")
+    elif amount_paid_usd > cap_usd:
+        problems.append(
+            f"{_usd(amount_paid_usd)} is more than the reimbursement limit of {_usd(cap_usd)} for this course run"
+        )
+    if already_reimbursed_for_course:
+        problems.append("the fee for this course has already been reimbursed to you")
+    if problems:
+        return RuleResult("claim", False, "; ".join(problems))
+    return RuleResult(
+        "claim",
+        True,
+        f"{_usd(amount_paid_usd)} claimed, within the reimbursement limit of {_usd(cap_usd)}",
+    )
+
+
+def _one_course_at_a_time_warnings(course: str, other_applications: Sequence[Mapping[str, Any]]) -> list[str]:
+    """One warning per other course with a live application, in the order given."""
+    courses: list[str] = []
+    for other in other_applications:
+        other_course = other.get("course")
+        if other_course != course and other.get("status") in LIVE_STATUSES and other_course not in courses:
+            courses.append(str(other_course))
+    return [
+        f"another application of yours is under way ({other_course}); officers are "
+        "encouraged to take one course at a time"
+        for other_course in courses
+    ]
+
+
+def _exam_problem(proctored_exam: str) -> str:
+    if proctored_exam == "failed":
+        return "the proctored exam was not passed (failed)"
+    if proctored_exam == "absent":
+        return "the proctored exam was not taken (absent)"
+    return f"the proctored exam result '{proctored_exam}' is not one of {', '.join(EXAM_RESULTS)}"
+
+
+def _as_date(value: str | date) -> date:
+    """Accept a `date` (a `datetime` is cut to its day) or an ISO date string."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    return date.fromisoformat(value)
+
+
+def _show(day: date) -> str:
+    """Dates as people in India read them (GIGW): DD-MM-YYYY."""
+    return day.strftime("%d-%m-%Y")
+
+
+def _number(value: float) -> str:
+    """72.0 as '72' and 49.99 as '49.99', without float noise."""
+    return format(value, ".15g")
+
+
+def _usd(amount: float) -> str:
+    return f"USD {amount:,.2f}"
+
+
+def _readable_status(status: Any) -> str:
+    return str(status).replace("_", " ")

@@ -1,0 +1,1 @@
+"""Operations on the domain: each takes the acting user and a session, and only flushes."""

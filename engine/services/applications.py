@@ -1,0 +1,131 @@
+"""Submitting and withdrawing applications."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from engine.access import can_see_application
+from engine.errors import Conflict, Invalid, NotFound
+from engine.models import CCA, Application, AuditEntry, CourseRun, User
+from engine.statuses import is_final
+from engine.steps import cancel, lock_instance, start_process
+
+ENROLLMENT_PROCESS = "enrollment"
+# The run "has ended" once its last day is over in India.
+INDIA = timezone(timedelta(hours=5, minutes=30))
+INDIA_OFFSET = "+05:30"
+
+
+def get_application(session: Session, user: User, application_id: int) -> Application:
+    """An application the user may see, or NotFound (also when it exists but is hidden)."""
+    application = session.get(Application, application_id)
+    if application is None or not can_see_application(user, application):
+        raise NotFound(f"application {application_id} not found")
+    return application
+
+
+def submit_application(
+    session: Session, user: User, course_run_id: Any, declaration: Any, now: datetime
+) -> Application:
+    """Create an application and run its process to the first wait; eligibility is known at once."""
+    officer = user.officer
+    if officer is None or not user.has_role("officer"):
+        raise Invalid("only officers with a profile can apply", {"course_run_id": "you are not registered as an officer"})
+    fields: dict[str, str] = {}
+    if declaration is not True:
+        fields["declaration"] = "You must confirm the declaration"
+    if isinstance(course_run_id, bool) or not isinstance(course_run_id, int):
+        fields["course_run_id"] = "Choose a course run (a number)"
+    if fields:
+        raise Invalid("The application is not complete", fields)
+    run = session.get(CourseRun, course_run_id)
+    if run is None:
+        raise Invalid("No such course run", {"course_run_id": f"course run {course_run_id} does not exist"})
+    cca = session.get(CCA, officer.cca_code)
+    others = session.scalars(select(Application).where(Application.officer_id == user.id)).all()
+    application = Application(
+        officer_id=user.id,
+        officer=user,
+        course_run_id=run.id,
+        course_run=run,
+        course_code=run.course_code,
+        cca_code=officer.cca_code,
+        status="awaiting_cadre_approval",
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(application)
+    session.flush()
+    data = {
+        "application_id": application.id,
+        "officer": {
+            "username": user.username,
+            "full_name": officer.full_name,
+            "email": officer.email,
+            "service": officer.service,
+            "cca": officer.cca_code,
+            "cca_name": cca.name if cca else officer.cca_code,
+            "designation": officer.designation,
+            "date_of_joining": officer.date_of_joining.isoformat(),
+            "date_of_birth": officer.date_of_birth.isoformat(),
+            "edx_username": officer.edx_username,
+        },
+        "course": {"code": run.course.code, "title": run.course.title},
+        "course_run": run_data(run),
+        "cca_approval_required": bool(cca.approval_required) if cca else True,
+        "applied_on": now.astimezone(INDIA).date().isoformat(),
+        "other_applications": [
+            {"id": other.id, "course": other.course_code, "status": other.status, "certified": other.certified}
+            for other in others
+        ],
+    }
+    start_process(session, application, ENROLLMENT_PROCESS, data, user.username, now)
+    session.add(
+        AuditEntry(
+            at=now,
+            actor=user.username,
+            action="submitted",
+            application_id=application.id,
+            instance_id=application.instance_id,
+            detail={"eligible": application.eligibility.get("eligible")},
+        )
+    )
+    session.flush()
+    return application
+
+
+def run_data(run: CourseRun) -> dict[str, Any]:
+    """What the process knows of a run; dates as ISO strings so task data stays JSON."""
+    return {
+        "id": run.id,
+        "course": run.course_code,
+        "starts_on": run.starts_on.isoformat(),
+        "registration_closes_on": run.registration_closes_on.isoformat(),
+        "ends_on": run.ends_on.isoformat(),
+        "reimbursement_cap_usd": float(run.reimbursement_cap_usd),
+        "result_due_at": f"{(run.ends_on + timedelta(days=1)).isoformat()}T00:00:00{INDIA_OFFSET}",
+    }
+
+
+def withdraw_application(session: Session, user: User, application_id: int, now: datetime) -> Application:
+    """The officer stops a live application; its process is cancelled and its tasks close."""
+    application = get_application(session, user, application_id)
+    if application.officer_id != user.id:
+        raise NotFound(f"application {application_id} not found")
+    if application.instance_id is not None:
+        instance = lock_instance(session, application.instance_id)
+        session.refresh(application)
+        if is_final(application.status):
+            raise Conflict(f"the application is already {application.status}")
+        cancel(session, instance, application, now)
+    elif is_final(application.status):
+        raise Conflict(f"the application is already {application.status}")
+    application.status = "withdrawn"
+    application.updated_at = now
+    session.add(AuditEntry(at=now, actor=user.username, action="withdrawn", application_id=application.id))
+    session.flush()
+    return application

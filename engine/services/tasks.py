@@ -1,0 +1,137 @@
+"""Working user tasks: show, claim, unclaim, complete."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.exceptions import TaskNotFoundException
+from SpiffWorkflow.task import TaskState
+
+from engine.access import can_work_task
+from engine.errors import Conflict, Invalid, NotFound
+from engine.forms import load_form, validate_form
+from engine.models import Application, AuditEntry, Coupon, HumanTask, Upload, User
+from engine.steps import advance, lock_instance
+
+
+def get_task(session: Session, user: User, task_id: str) -> HumanTask:
+    """A task the user may work, or NotFound."""
+    task = session.get(HumanTask, task_id)
+    if task is None or not can_work_task(user, task):
+        raise NotFound(f"task {task_id} not found")
+    return task
+
+
+def claim_task(session: Session, user: User, task_id: str, now: datetime) -> HumanTask:
+    """Take a task so colleagues see it is being worked."""
+    task = _open_task(session, user, task_id)
+    if task.assignee and task.assignee != user.username:
+        raise Conflict(f"the task is claimed by {task.assignee}")
+    task.assignee = user.username
+    _audit(session, task, user, "claimed", now)
+    return task
+
+
+def unclaim_task(session: Session, user: User, task_id: str, now: datetime) -> HumanTask:
+    """Give a claimed task back to the shared inbox."""
+    task = _open_task(session, user, task_id)
+    if task.assignee and task.assignee != user.username:
+        raise Conflict(f"the task is claimed by {task.assignee}")
+    task.assignee = None
+    _audit(session, task, user, "unclaimed", now)
+    return task
+
+
+def _open_task(session: Session, user: User, task_id: str) -> HumanTask:
+    task = get_task(session, user, task_id)
+    if task.state != "open":
+        raise Conflict(f"the task is already {task.state}")
+    return task
+
+
+def complete_task(
+    session: Session, user: User, task_id: str, data: Any, forms_dir: Path, now: datetime
+) -> Application:
+    """Validate the form data, complete the task and run the process to its next wait."""
+    task = get_task(session, user, task_id)
+    instance = lock_instance(session, task.instance_id)
+    session.refresh(task)
+    if task.state != "open":
+        raise Conflict(f"the task is already {task.state}")
+    if task.assignee and task.assignee != user.username:
+        raise Conflict(f"the task is claimed by {task.assignee}")
+    application = session.get(Application, task.application_id)
+    if application is None:
+        raise NotFound(f"task {task_id} not found")
+    cleaned = _validated(session, task, application, data, forms_dir)
+
+    def run_user_task(workflow: BpmnWorkflow) -> None:
+        try:
+            spiff_task = workflow.get_task_from_id(UUID(task.id))
+        except TaskNotFoundException as error:
+            raise Conflict("the task is no longer part of the process") from error
+        if not spiff_task.has_state(TaskState.READY) or spiff_task.task_spec.name != task.name:
+            raise Conflict("the task is not ready")
+        spiff_task.set_data(**cleaned)
+        spiff_task.run()
+
+    advance(session, instance, application, run_user_task, user.username, now)
+    task.state = "completed"
+    task.completed_at = now
+    task.completed_by = user.username
+    decision = cleaned.get("decision")
+    _audit(session, task, user, "completed", now, {"decision": decision} if decision else {})
+    session.flush()
+    return application
+
+
+def _validated(
+    session: Session, task: HumanTask, application: Application, data: Any, forms_dir: Path
+) -> dict[str, Any]:
+    if not task.form_file:
+        return {}
+    schema = load_form(forms_dir, task.form_file)
+    context = {"reimbursement_cap_usd": float(application.course_run.reimbursement_cap_usd)}
+    cleaned, errors = validate_form(schema, data, context=context)
+    errors.update(_upload_errors(session, schema, cleaned, application))
+    code = cleaned.get("coupon_code")
+    if code and "coupon_code" not in errors and session.scalars(select(Coupon.id).where(Coupon.code == code)).first():
+        errors["coupon_code"] = "This code has already been used; enter another"
+    if errors:
+        raise Invalid("Some answers need correcting", errors)
+    return cleaned
+
+
+def _upload_errors(
+    session: Session, schema: dict[str, Any], cleaned: dict[str, Any], application: Application
+) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    for name, prop in schema.get("properties", {}).items():
+        if prop.get("format") != "upload" or not cleaned.get(name):
+            continue
+        upload = session.get(Upload, str(cleaned[name]))
+        if upload is None or upload.owner_id != application.officer_id:
+            errors[name] = "Upload the file first; this upload was not found"
+    return errors
+
+
+def _audit(
+    session: Session, task: HumanTask, user: User, action: str, now: datetime, detail: dict[str, Any] | None = None
+) -> None:
+    session.add(
+        AuditEntry(
+            at=now,
+            actor=user.username,
+            action=action,
+            application_id=task.application_id,
+            instance_id=task.instance_id,
+            task=task.name,
+            detail=detail or {},
+        )
+    )

@@ -1,0 +1,229 @@
+"""One step of an application's process, persisted: run, save with version + 1, sync the inbox.
+
+Everything a step causes (notifications, a coupon given, audit rows) is written in the
+caller's transaction; a failure anywhere raises and the caller rolls it all back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from jinja2 import TemplateError
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.exceptions import TaskNotFoundException
+from SpiffWorkflow.task import TaskState
+
+from engine.definitions import SpecBundle, bundle_by_ids, bundle_for_new_instance
+from engine.errors import Conflict
+from engine.host import ScriptHost
+from engine.lanes import LANE_ROLES
+from engine.models import Application, AuditEntry, HumanTask, ProcessInstance
+from engine.runtime import (
+    boundary_deadline,
+    current_data,
+    dump_state,
+    load_workflow,
+    new_workflow,
+    next_due,
+    ready_user_tasks,
+    run_engine,
+    status_property,
+    task_properties,
+)
+from engine.sandbox import SandboxedEnvironment
+from engine.statuses import is_final
+from engine.validation import jinja_sandbox
+
+Action = Callable[[BpmnWorkflow], None]
+
+
+def start_process(
+    session: Session, application: Application, key: str, data: dict[str, Any], actor: str, now: datetime
+) -> BpmnWorkflow:
+    """Start the newest version of `key` for an application and run it to its first wait."""
+    bundle = bundle_for_new_instance(session, key)
+    environment = SandboxedEnvironment(ScriptHost(session, application, actor, now).helpers())
+    workflow = new_workflow(bundle, data, environment)
+    run_engine(workflow, lambda _workflow: None, now)
+    instance = ProcessInstance(
+        definition_id=bundle.top_definition_id,
+        bundle=list(bundle.definition_ids),
+        state="{}",
+        created_at=now,
+    )
+    session.add(instance)
+    session.flush()
+    application.instance_id = instance.id
+    _save(session, instance, workflow, application, now)
+    return workflow
+
+
+def lock_instance(session: Session, instance_id: int) -> ProcessInstance:
+    """Load an instance for a step, locking its row where the database can."""
+    instance = session.scalars(
+        select(ProcessInstance).where(ProcessInstance.id == instance_id).with_for_update()
+    ).one_or_none()
+    if instance is None:
+        raise Conflict("the process of this application no longer exists")
+    return instance
+
+
+def advance(
+    session: Session,
+    instance: ProcessInstance,
+    application: Application,
+    action: Action,
+    actor: str,
+    now: datetime,
+) -> BpmnWorkflow:
+    """Load the instance, apply `action`, run to the next wait state and save."""
+    bundle = bundle_by_ids(session, instance.definition.key, instance.bundle)
+    environment = SandboxedEnvironment(ScriptHost(session, application, actor, now).helpers())
+    workflow = load_workflow(instance.state, bundle, environment)
+    run_engine(workflow, action, now)
+    _save(session, instance, workflow, application, now)
+    return workflow
+
+
+def cancel(session: Session, instance: ProcessInstance, application: Application, now: datetime) -> None:
+    """Stop an instance for good (withdrawal); its open tasks leave every inbox."""
+    bundle = bundle_by_ids(session, instance.definition.key, instance.bundle)
+    workflow = load_workflow(instance.state, bundle, SandboxedEnvironment({}))
+    workflow.cancel()
+    instance.state = dump_state(workflow)
+    instance.status = "cancelled"
+    instance.next_due_at = None
+    instance.updated_at = now
+    _close_tasks(session, instance.id, keep=set(), now=now, actor=None)
+    _flush(session)
+
+
+def _save(
+    session: Session, instance: ProcessInstance, workflow: BpmnWorkflow, application: Application, now: datetime
+) -> None:
+    instance.state = dump_state(workflow)
+    instance.status = "completed" if workflow.completed else "running"
+    instance.next_due_at = None if workflow.completed else next_due(workflow)
+    instance.updated_at = now
+    _sync_application(application, workflow, now)
+    _sync_tasks(session, instance, workflow, application, now)
+    _flush(session)
+
+
+def _flush(session: Session) -> None:
+    try:
+        session.flush()
+    except StaleDataError as error:
+        raise Conflict("the application changed meanwhile; reload and try again") from error
+
+
+def _sync_application(application: Application, workflow: BpmnWorkflow, now: datetime) -> None:
+    data = current_data(workflow)
+    eligibility = data.get("eligibility")
+    if isinstance(eligibility, dict):
+        application.eligibility = eligibility
+    certificate = data.get("certificate")
+    if isinstance(certificate, dict):
+        application.certified = bool(certificate.get("passed"))
+    status = status_property(workflow)
+    if status and status != application.status:
+        application.status = status
+    application.updated_at = now
+
+
+def _sync_tasks(
+    session: Session, instance: ProcessInstance, workflow: BpmnWorkflow, application: Application, now: datetime
+) -> None:
+    ready = {str(task.id): task for task in ready_user_tasks(workflow)}
+    existing = {
+        row.id
+        for row in session.scalars(
+            select(HumanTask).where(HumanTask.instance_id == instance.id, HumanTask.state == "open")
+        )
+    }
+    _close_tasks(session, instance.id, keep=set(ready), now=now, actor=None, workflow=workflow)
+    for task_id, task in ready.items():
+        if task_id in existing:
+            continue
+        lane = task.task_spec.lane or ""
+        role = LANE_ROLES.get(lane, "")
+        properties = task_properties(task)
+        session.add(
+            HumanTask(
+                id=task_id,
+                instance_id=instance.id,
+                application_id=application.id,
+                name=task.task_spec.name,
+                title=task.task_spec.bpmn_name or task.task_spec.name,
+                lane=lane,
+                role=role,
+                scope_cca=application.cca_code if role == "cca_approver" else None,
+                owner_username=application.officer.username if role == "officer" else None,
+                form_file=properties.get("formJsonSchemaFilename"),
+                instructions=_instructions(task),
+                state="open",
+                created_at=now,
+                due_at=boundary_deadline(task),
+            )
+        )
+        session.add(
+            AuditEntry(
+                at=now,
+                actor="system",
+                action="task_opened",
+                application_id=application.id,
+                instance_id=instance.id,
+                task=task.task_spec.name,
+                detail={"lane": lane},
+            )
+        )
+
+
+def _close_tasks(
+    session: Session,
+    instance_id: int,
+    keep: set[str],
+    now: datetime,
+    actor: str | None,
+    workflow: BpmnWorkflow | None = None,
+) -> None:
+    rows = session.scalars(select(HumanTask).where(HumanTask.instance_id == instance_id, HumanTask.state == "open"))
+    for row in rows:
+        if row.id in keep:
+            continue
+        completed = False
+        if workflow is not None:
+            task = _find_task(workflow, row.id)
+            completed = task is not None and task.has_state(TaskState.COMPLETED)
+        row.state = "completed" if completed else "cancelled"
+        row.completed_at = now
+        if completed and actor:
+            row.completed_by = actor
+
+
+def _find_task(workflow: BpmnWorkflow, task_id: str) -> Any:
+    try:
+        return workflow.get_task_from_id(UUID(task_id))
+    except (TaskNotFoundException, ValueError):
+        return None
+
+
+def _instructions(task: Any) -> str | None:
+    template = (getattr(task.task_spec, "extensions", None) or {}).get("instructionsForEndUser")
+    if not template:
+        return None
+    try:
+        return str(jinja_sandbox.from_string(template).render(**task.data))
+    except TemplateError as error:
+        return f"(instructions could not be shown: {error})"
+
+
+def application_is_live(application: Application) -> bool:
+    """True while the application's process can still move."""
+    return not is_final(application.status)

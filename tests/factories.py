@@ -1,0 +1,85 @@
+"""Factories for tests: build users, runs and applications in a few lines."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from engine.models import CCA, Application, HumanTask, User
+from engine.services.people import create_user, register_officer
+from engine.services.reference import create_course_run
+
+NOW = datetime(2027, 1, 10, 10, 0, tzinfo=UTC)
+_counter = {"n": 0}
+
+
+def _next() -> int:
+    _counter["n"] += 1
+    return _counter["n"]
+
+
+def make_cca(session: Session, code: str = "TEST-CCA", approval_required: bool = True) -> CCA:
+    cca = session.get(CCA, code)
+    if cca is None:
+        cca = CCA(code=code, name=f"Test CCA {code}", approval_required=approval_required)
+        session.add(cca)
+        session.flush()
+    return cca
+
+
+def make_officer(session: Session, **overrides: Any) -> User:
+    n = _next()
+    body = {
+        "username": f"officer{n}",
+        "password": "secret-password",
+        "full_name": f"Officer Number {n}",
+        "email": f"officer{n}@example.gov.in",
+        "mobile": "+919812345678",
+        "service": "IAS",
+        "cca": "DOPT-IAS",
+        "designation": "Under Secretary",
+        "date_of_joining": "2015-08-01",
+        "date_of_birth": "1985-02-01",
+        "edx_username": f"edx_officer{n}",
+    }
+    body.update(overrides)
+    return register_officer(session, body, date(2030, 1, 1))
+
+
+def make_staff(session: Session, role: str, cca: str | None = None, username: str | None = None) -> User:
+    return create_user(session, username or f"{role}{_next()}", "secret-password", [role], cca)
+
+
+def make_run(
+    session: Session,
+    course: str = "CGP",
+    starts_on: date = date(2027, 3, 1),
+    closes_on: date = date(2027, 2, 20),
+    ends_on: date = date(2027, 6, 15),
+    cap: float | None = None,
+) -> Any:
+    body: dict[str, Any] = {
+        "course": course,
+        "starts_on": starts_on.isoformat(),
+        "registration_closes_on": closes_on.isoformat(),
+        "ends_on": ends_on.isoformat(),
+    }
+    if cap is not None:
+        body["reimbursement_cap_usd"] = cap
+    return create_course_run(session, body)
+
+
+def open_task(session: Session, application: Application, name: str | None = None) -> HumanTask:
+    query = select(HumanTask).where(HumanTask.application_id == application.id, HumanTask.state == "open")
+    if name:
+        query = query.where(HumanTask.name == name)
+    tasks = session.scalars(query).all()
+    assert len(tasks) == 1, [t.name for t in tasks]
+    return tasks[0]
+
+
+def after(days: int) -> datetime:
+    return NOW + timedelta(days=days)

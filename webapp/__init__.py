@@ -1,0 +1,37 @@
+"""The Flask application: API, inbox and portal over the engine."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from typing import Any
+
+from flask import Flask
+
+from engine.bootstrap import open_database
+from engine.config import load_settings
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    """Build the application; tests pass their own database URL and paths."""
+    app = Flask(__name__)
+    config = test_config or {}
+    settings = load_settings(config.get("DATABASE_URL"), config.get("INSTANCE_PATH"))
+    app.config.update(
+        SECRET_KEY=os.environ.get("IGOT_SECRET_KEY") or _instance_secret(settings.instance_path),
+        MAX_CONTENT_LENGTH=6 * 1024 * 1024,
+        IGOT_SETTINGS=settings,
+    )
+    app.config.update(config)
+    app.extensions["igot_db"] = open_database(settings)
+    return app
+
+
+def _instance_secret(instance_path: Any) -> str:
+    """A per-installation secret kept in the instance folder, made on first start."""
+    path = instance_path / "secret_key"
+    instance_path.mkdir(parents=True, exist_ok=True)
+    if not path.exists():
+        path.write_text(secrets.token_hex(32), encoding="utf-8")
+        path.chmod(0o600)
+    return path.read_text(encoding="utf-8").strip()

@@ -1,0 +1,132 @@
+"""The `igot` command: set up, seed, deploy, fire timers, serve."""
+
+from __future__ import annotations
+
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+import click
+
+from engine.bootstrap import Database, init, open_database
+from engine.config import Settings, load_settings
+from engine.definitions import deploy
+from engine.errors import Conflict, DeployRefused, Invalid
+from engine.services.people import create_user
+from engine.services.timers import fire_due_timers
+
+
+def _open() -> tuple[Settings, Database]:
+    settings = load_settings()
+    return settings, open_database(settings)
+
+
+@click.group()
+def main() -> None:
+    """iGOT MicroMasters workflow (DoPT, Training Division)."""
+
+
+@main.command("init")
+def init_command() -> None:
+    """Create or upgrade the schema, load reference data, deploy processes/."""
+    settings, database = _open()
+    for result in init(settings, database):
+        state = "deployed" if result.created else "unchanged"
+        click.echo(f"{result.key} v{result.version}: {state}")
+    click.echo(f"database ready: {database.engine.url.render_as_string(hide_password=True)}")
+
+
+@main.command("demo")
+def demo_command() -> None:
+    """init, then demo users for every role and applications in several states."""
+    from engine.demo import load_demo
+
+    settings, database = _open()
+    init(settings, database)
+    logins = load_demo(database, settings, datetime.now(UTC))
+    click.echo("Demo data loaded. Sign in with any of these (username / password):")
+    for username, roles, password in logins:
+        click.echo(f"  {username:<14} {password:<16} {', '.join(roles)}")
+
+
+@main.group("user")
+def user_group() -> None:
+    """Manage users."""
+
+
+@user_group.command("add")
+@click.argument("name")
+@click.option("--role", "roles", multiple=True, required=True, help="Role to grant; repeat for several.")
+@click.option("--cca", default=None, help="CCA code, for a cca_approver.")
+@click.option("--password", default=None, help="Password (prompted for when left out).")
+def user_add(name: str, roles: tuple[str, ...], cca: str | None, password: str | None) -> None:
+    """Create a user."""
+    if password is None:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    _settings, database = _open()
+    try:
+        with database.sessions() as session, session.begin():
+            create_user(session, name, str(password), list(roles), cca)
+    except Invalid as error:
+        for field, message in error.fields.items():
+            click.echo(f"{field}: {message}", err=True)
+        sys.exit(2)
+    except Conflict as error:
+        click.echo(error.message, err=True)
+        sys.exit(2)
+    click.echo(f"user {name} created with roles {', '.join(roles)}")
+
+
+@main.command("deploy")
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def deploy_command(files: tuple[Path, ...]) -> None:
+    """Deploy BPMN files as new versions, validated exactly as the API does."""
+    settings, database = _open()
+    failed = False
+    for path in files:
+        try:
+            with database.sessions() as session, session.begin():
+                result = deploy(session, path.read_bytes(), "igot deploy", settings.forms_dir)
+        except DeployRefused as error:
+            failed = True
+            click.echo(f"{path}: refused: {error.message}", err=True)
+            for detail in error.details:
+                click.echo(f"  - {detail}", err=True)
+            continue
+        state = "deployed" if result.created else "unchanged"
+        click.echo(f"{path}: {result.key} v{result.version} {state}")
+    if failed:
+        sys.exit(1)
+
+
+@main.command("timers")
+@click.option("--now", "now_text", default=None, help="Run as if at this ISO 8601 time (with offset).")
+@click.option("--loop", is_flag=True, help="Keep firing timers every 30 seconds.")
+def timers_command(now_text: str | None, loop: bool) -> None:
+    """Fire every due timer once (or keep doing so)."""
+    now: datetime | None = None
+    if now_text:
+        try:
+            now = datetime.fromisoformat(now_text)
+        except ValueError as error:
+            raise click.BadParameter(f"not an ISO 8601 time: {now_text}", param_hint="--now") from error
+        if now.tzinfo is None:
+            raise click.BadParameter("give an offset, e.g. 2027-03-02T10:00:00+05:30", param_hint="--now")
+    _settings, database = _open()
+    while True:
+        fired = fire_due_timers(database.sessions, now or datetime.now(UTC))
+        click.echo(f"{fired} instance(s) moved by timers")
+        if not loop:
+            return
+        time.sleep(30)
+
+
+@main.command("serve")
+@click.option("--host", default="127.0.0.1")
+@click.option("--port", default=5000, type=int)
+def serve_command(host: str, port: int) -> None:
+    """Run the development server."""
+    from webapp import create_app
+
+    create_app().run(host=host, port=port)
