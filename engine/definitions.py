@@ -9,11 +9,11 @@ from pathlib import Path
 from typing import Any
 
 from lxml import etree
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from engine.errors import DeployRefused, NotFound
 from engine.models import ProcessDefinition

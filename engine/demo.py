@@ -21,7 +21,7 @@ from engine.services.reference import create_course_run
 from engine.services.tasks import complete_task
 from engine.services.timers import fire_instance
 
-DEMO_PASSWORD = "demo-pass-2026"
+DEMO_PASSWORD = "demo-pass-2026"  # noqa: S105 - printed by `igot demo` on purpose
 
 STAFF: tuple[tuple[str, list[str], str | None], ...] = (
     ("admin", ["admin"], None),
@@ -143,7 +143,11 @@ def _upload(session: Session, officer: User, now: datetime) -> str:
     upload_id = secrets.token_hex(16)
     session.add(
         Upload(
-            id=upload_id, owner_id=officer.id, content_type="application/pdf", size=0, original_name="demo.pdf",
+            id=upload_id,
+            owner_id=officer.id,
+            content_type="application/pdf",
+            size=0,
+            original_name="demo.pdf",
             created_at=now,
         )
     )

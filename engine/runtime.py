@@ -217,11 +217,10 @@ def status_property(workflow: BpmnWorkflow) -> str | None:
         ]
         if not ended:
             return None
-        return max(ended, key=lambda task: task.last_state_change).task_spec.extensions["properties"][
-            "applicationStatus"
-        ]
+        last = max(ended, key=lambda task: task.last_state_change)
+        return str(task_properties(last)["applicationStatus"])
     for task in ready_user_tasks(workflow) + workflow.get_tasks(state=TaskState.WAITING):
         status = task_properties(task).get("applicationStatus")
         if status:
-            return status
+            return str(status)
     return None

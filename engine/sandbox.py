@@ -16,12 +16,13 @@ from functools import lru_cache
 from types import CodeType
 from typing import Any
 
-from RestrictedPython import compile_restricted_eval, compile_restricted_exec, safe_builtins
+from RestrictedPython.compile import compile_restricted_eval, compile_restricted_exec
 from RestrictedPython.Eval import default_guarded_getitem, default_guarded_getiter
 from RestrictedPython.Guards import (
     full_write_guard,
     guarded_iter_unpack_sequence,
     guarded_unpack_sequence,
+    safe_builtins,
     safer_getattr,
 )
 from SpiffWorkflow.bpmn.script_engine.python_environment import BasePythonScriptEngineEnvironment
@@ -192,9 +193,7 @@ class SandboxedEnvironment(BasePythonScriptEngineEnvironment):  # type: ignore[m
         code = compile_expression(expression)
         return eval(code, self._globals(context, external_context))  # noqa: S307 - sandboxed code
 
-    def execute(
-        self, script: str, context: dict[str, Any], external_context: Mapping[str, Any] | None = None
-    ) -> bool:
+    def execute(self, script: str, context: dict[str, Any], external_context: Mapping[str, Any] | None = None) -> bool:
         """Run a script; only new or changed plain data flows back into the task data."""
         code = compile_script(script)
         scope = self._globals(context, external_context)

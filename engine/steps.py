@@ -12,14 +12,14 @@ from typing import Any
 from uuid import UUID
 
 from jinja2 import TemplateError
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-from sqlalchemy.orm.exc import StaleDataError
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.exceptions import TaskNotFoundException
 from SpiffWorkflow.task import TaskState
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 
-from engine.definitions import SpecBundle, bundle_by_ids, bundle_for_new_instance
+from engine.definitions import bundle_by_ids, bundle_for_new_instance
 from engine.errors import Conflict
 from engine.host import ScriptHost
 from engine.lanes import LANE_ROLES

@@ -34,7 +34,9 @@ def submit_application(
     """Create an application and run its process to the first wait; eligibility is known at once."""
     officer = user.officer
     if officer is None or not user.has_role("officer"):
-        raise Invalid("only officers with a profile can apply", {"course_run_id": "you are not registered as an officer"})
+        raise Invalid(
+            "only officers with a profile can apply", {"course_run_id": "you are not registered as an officer"}
+        )
     fields: dict[str, str] = {}
     if declaration is not True:
         fields["declaration"] = "You must confirm the declaration"

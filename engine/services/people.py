@@ -17,9 +17,7 @@ from engine.rules import SERVICES
 MIN_PASSWORD_LENGTH = 8
 
 
-def create_user(
-    session: Session, username: str, password: str, roles: list[str], cca_code: str | None = None
-) -> User:
+def create_user(session: Session, username: str, password: str, roles: list[str], cca_code: str | None = None) -> User:
     """Create a user with roles; a CCA approver must be bound to an existing CCA."""
     fields: dict[str, str] = {}
     _check_username(username, fields)

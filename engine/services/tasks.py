@@ -7,11 +7,11 @@ from pathlib import Path
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.exceptions import TaskNotFoundException
 from SpiffWorkflow.task import TaskState
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from engine.access import can_work_task
 from engine.errors import Conflict, Invalid, NotFound
@@ -55,9 +55,7 @@ def _open_task(session: Session, user: User, task_id: str) -> HumanTask:
     return task
 
 
-def complete_task(
-    session: Session, user: User, task_id: str, data: Any, forms_dir: Path, now: datetime
-) -> Application:
+def complete_task(session: Session, user: User, task_id: str, data: Any, forms_dir: Path, now: datetime) -> Application:
     """Validate the form data, complete the task and run the process to its next wait."""
     task = get_task(session, user, task_id)
     instance = lock_instance(session, task.instance_id)

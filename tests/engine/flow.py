@@ -83,9 +83,7 @@ class Flow:
         with self.db.sessions() as session:
             return sorted(
                 session.scalars(
-                    select(HumanTask.name).where(
-                        HumanTask.application_id == application_id, HumanTask.state == "open"
-                    )
+                    select(HumanTask.name).where(HumanTask.application_id == application_id, HumanTask.state == "open")
                 )
             )
 
