@@ -7,9 +7,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, false, or_, true
+from sqlalchemy import ColumnElement, and_, false, or_, select, true
+from sqlalchemy.orm import Session
 
-from engine.models import Application, HumanTask, User
+from engine.models import Application, HumanTask, Upload, User
 
 SEE_ALL_APPLICATIONS = ("dopt", "course_team", "finance")
 
@@ -58,3 +59,11 @@ def workable_tasks(user: User) -> ColumnElement[bool]:
         else:
             conditions.append(HumanTask.role == role)
     return or_(*conditions) if conditions else false()
+
+
+def can_read_upload(session: Session, user: User, upload: Upload) -> bool:
+    """The owner, and whoever may see some application of the owner."""
+    if upload.owner_id == user.id:
+        return True
+    query = select(Application.id).where(Application.officer_id == upload.owner_id, visible_applications(user))
+    return session.scalars(query.limit(1)).first() is not None

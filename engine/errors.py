@@ -55,3 +55,15 @@ class StepFailed(EngineError):
     """A script or expression failed while running a step; nothing of the step was kept."""
 
     code = "step_failed"
+
+
+class Unauthorized(EngineError):
+    """No credentials, or wrong ones; the same answer for an unknown user and a bad password."""
+
+    code = "unauthorized"
+
+
+class TooLarge(EngineError):
+    """A body or file over its size limit."""
+
+    code = "too_large"

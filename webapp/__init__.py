@@ -24,6 +24,13 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     )
     app.config.update(config)
     app.extensions["igot_db"] = open_database(settings)
+
+    from webapp.api import api
+    from webapp.core import database, errors
+
+    database.init_app(app)
+    errors.init_app(app)
+    app.register_blueprint(api)
     return app
 
 

@@ -1,0 +1,72 @@
+"""Signing in: password checks with lock-out, and bearer tokens that expire and can be revoked."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from engine.errors import Unauthorized
+from engine.models import AuthToken, User
+from engine.passwords import DUMMY_HASH, verify_password
+
+TOKEN_LIFETIME = timedelta(hours=12)
+MAX_FAILURES = 5
+LOCK_TIME = timedelta(minutes=15)
+BAD_CREDENTIALS = "Wrong username or password"
+
+
+def authenticate(session: Session, username: object, password: object, now: datetime) -> User:
+    """The user for these credentials, or Unauthorized.
+
+    After MAX_FAILURES wrong passwords the account refuses every attempt for LOCK_TIME;
+    the answer stays the same, so it tells an attacker nothing.
+    """
+    if not isinstance(username, str) or not isinstance(password, str) or len(password) > 1024:
+        raise Unauthorized(BAD_CREDENTIALS)
+    user = session.scalars(select(User).where(func.lower(User.username) == username.lower())).first()
+    if user is None:
+        verify_password(password, DUMMY_HASH)
+        raise Unauthorized(BAD_CREDENTIALS)
+    if user.locked_until is not None and user.locked_until > now:
+        verify_password(password, DUMMY_HASH)
+        raise Unauthorized(BAD_CREDENTIALS)
+    if not verify_password(password, user.password_hash):
+        user.failed_logins += 1
+        if user.failed_logins >= MAX_FAILURES:
+            user.locked_until = now + LOCK_TIME
+            user.failed_logins = 0
+        raise Unauthorized(BAD_CREDENTIALS)
+    user.failed_logins = 0
+    user.locked_until = None
+    return user
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def issue_token(session: Session, user: User, now: datetime) -> str:
+    """A new bearer token for the user; only its digest is stored."""
+    token = secrets.token_urlsafe(32)
+    session.add(AuthToken(token_sha256=_digest(token), user_id=user.id, created_at=now, expires_at=now + TOKEN_LIFETIME))
+    session.flush()
+    return token
+
+
+def user_for_token(session: Session, token: str, now: datetime) -> User:
+    """The user a live token belongs to, or Unauthorized."""
+    row = session.scalars(select(AuthToken).where(AuthToken.token_sha256 == _digest(token))).first()
+    if row is None or row.revoked_at is not None or row.expires_at <= now:
+        raise Unauthorized("The token is unknown, expired or revoked; sign in again")
+    return row.user
+
+
+def revoke_token(session: Session, token: str, now: datetime) -> None:
+    """Make a token unusable from now on."""
+    row = session.scalars(select(AuthToken).where(AuthToken.token_sha256 == _digest(token))).first()
+    if row is not None and row.revoked_at is None:
+        row.revoked_at = now

@@ -1,0 +1,115 @@
+"""Read-side queries the API and the inbox share (never deserialising a workflow)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session
+
+from engine.access import visible_applications, workable_tasks
+from engine.models import Application, AuditEntry, HumanTask, Notification, Officer, ProcessInstance, User
+
+
+@dataclass(frozen=True)
+class TaskFilter:
+    """Inbox filters; every field optional."""
+
+    application_id: int | None = None
+    course: str | None = None
+    course_run_id: int | None = None
+    cca: str | None = None
+    name: str | None = None
+    officer_name: str | None = None
+
+
+def _task_query(user: User, filters: TaskFilter) -> Select[Any]:
+    query = (
+        select(HumanTask)
+        .join(Application, Application.id == HumanTask.application_id)
+        .where(HumanTask.state == "open", workable_tasks(user))
+    )
+    if filters.application_id is not None:
+        query = query.where(HumanTask.application_id == filters.application_id)
+    if filters.course:
+        query = query.where(Application.course_code == filters.course)
+    if filters.course_run_id is not None:
+        query = query.where(Application.course_run_id == filters.course_run_id)
+    if filters.cca:
+        query = query.where(Application.cca_code == filters.cca)
+    if filters.name:
+        query = query.where(HumanTask.name == filters.name)
+    if filters.officer_name:
+        pattern = f"%{filters.officer_name.lower()}%"
+        query = query.join(Officer, Officer.user_id == Application.officer_id).where(
+            func.lower(Officer.full_name).like(pattern)
+        )
+    return query
+
+
+def list_tasks(
+    session: Session, user: User, filters: TaskFilter | None = None, limit: int = 500, offset: int = 0
+) -> list[HumanTask]:
+    """The open tasks the user may work, oldest first."""
+    query = _task_query(user, filters or TaskFilter()).order_by(HumanTask.created_at, HumanTask.id)
+    return list(session.scalars(query.limit(limit).offset(offset)))
+
+
+def count_tasks(session: Session, user: User, filters: TaskFilter | None = None) -> int:
+    """How many open tasks the user may work (for counts and pagination)."""
+    query = _task_query(user, filters or TaskFilter()).with_only_columns(func.count(HumanTask.id))
+    return int(session.scalar(query) or 0)
+
+
+def task_counts_by_name(session: Session, user: User) -> dict[str, int]:
+    """Open workable tasks per task name, for the inbox's counts."""
+    query = (
+        select(HumanTask.name, func.count(HumanTask.id))
+        .where(HumanTask.state == "open", workable_tasks(user))
+        .group_by(HumanTask.name)
+    )
+    return {name: int(count) for name, count in session.execute(query)}
+
+
+def list_applications(session: Session, user: User, limit: int = 500, offset: int = 0) -> list[Application]:
+    """The applications the user may see, newest first."""
+    query = select(Application).where(visible_applications(user)).order_by(Application.id.desc())
+    return list(session.scalars(query.limit(limit).offset(offset)))
+
+
+def history(session: Session, application_id: int) -> list[AuditEntry]:
+    """What happened to an application, oldest first."""
+    query = select(AuditEntry).where(AuditEntry.application_id == application_id).order_by(AuditEntry.id)
+    return list(session.scalars(query))
+
+
+def open_tasks(session: Session, application_id: int) -> list[HumanTask]:
+    """The application's open tasks, whoever works them."""
+    query = (
+        select(HumanTask)
+        .where(HumanTask.application_id == application_id, HumanTask.state == "open")
+        .order_by(HumanTask.created_at)
+    )
+    return list(session.scalars(query))
+
+
+def process_of(session: Session, application: Application) -> tuple[str, int] | None:
+    """The key and version of the process definition an application runs on."""
+    if application.instance_id is None:
+        return None
+    instance = session.get(ProcessInstance, application.instance_id)
+    if instance is None:
+        return None
+    return instance.definition.key, instance.definition.version
+
+
+def notifications_for(session: Session, user: User, limit: int = 200) -> list[Notification]:
+    """Messages sent to the user, newest first."""
+    query = (
+        select(Notification)
+        .where(Notification.recipient_id == user.id)
+        .order_by(Notification.at.desc(), Notification.id.desc())
+        .limit(limit)
+    )
+    return list(session.scalars(query))

@@ -1,0 +1,5 @@
+"""The JSON API of API.md, under /api/v1."""
+
+from webapp.api.blueprint import api
+
+__all__ = ["api"]

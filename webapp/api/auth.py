@@ -1,0 +1,62 @@
+"""Tokens, officer registration and the caller's own record."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import jsonify
+
+from engine.errors import Unauthorized
+from engine.services.auth import authenticate, issue_token, revoke_token
+from engine.services.people import create_user, officer_profile, register_officer
+from webapp.api.blueprint import api
+from webapp.api.identity import authenticated, bearer_token, caller, require_role
+from webapp.api.presenters import user_json
+from webapp.api.request_data import json_object
+from webapp.core.database import commit, now, session
+
+
+@api.post("/auth/token")
+def create_token() -> Any:
+    body = json_object(allowed={"username", "password"}, required={"username", "password"})
+    try:
+        user = authenticate(session(), body["username"], body["password"], now())
+    except Unauthorized:
+        commit()  # keep the failure count, which drives the lock-out
+        raise
+    token = issue_token(session(), user, now())
+    commit()
+    return jsonify({"token": token, "user": user_json(user)})
+
+
+@api.delete("/auth/token")
+@authenticated
+def delete_token() -> Any:
+    revoke_token(session(), bearer_token() or "", now())
+    commit()
+    return "", 204
+
+
+@api.post("/officers")
+def register() -> Any:
+    body = json_object()
+    user = register_officer(session(), body, now().date())
+    commit()
+    return jsonify({"username": user.username, **(officer_profile(user) or {})}), 201
+
+
+@api.get("/me")
+@authenticated
+def me() -> Any:
+    user = caller()
+    return jsonify({**user_json(user), "profile": officer_profile(user)})
+
+
+@api.post("/users")
+@authenticated
+def add_user() -> Any:
+    require_role("admin")
+    body = json_object(allowed={"username", "password", "roles", "cca"}, required={"username", "password", "roles"})
+    user = create_user(session(), body["username"], body["password"], body["roles"], body.get("cca"))
+    commit()
+    return jsonify(user_json(user)), 201

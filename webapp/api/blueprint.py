@@ -1,0 +1,18 @@
+"""The API blueprint; importing the view modules registers their routes on it."""
+
+from __future__ import annotations
+
+from flask import Blueprint
+
+api = Blueprint("api", __name__, url_prefix="/api/v1")
+
+from webapp.api import (  # noqa: E402, F401 - route modules register themselves
+    applications,
+    auth,
+    coupons,
+    openapi,
+    processes,
+    reference,
+    tasks,
+    uploads,
+)

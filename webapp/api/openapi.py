@@ -1,0 +1,251 @@
+"""The OpenAPI 3.1 document of the API, served at /api/v1/openapi.json.
+
+A test compares it with the routes the blueprint really has, so it cannot drift.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import jsonify
+
+from webapp.api.blueprint import api
+
+ERROR = {"$ref": "#/components/schemas/Error"}
+
+
+def _op(summary: str, ok: str = "200", body: dict[str, Any] | None = None, public: bool = False, **errors: str) -> Any:
+    responses: dict[str, Any] = {ok: {"description": "success"}}
+    codes = {"400": "malformed body", "401": "no or bad credentials", **{k.lstrip("e"): v for k, v in errors.items()}}
+    if public:
+        codes.pop("401")
+    for code, description in codes.items():
+        responses[code] = {"description": description, "content": {"application/json": {"schema": ERROR}}}
+    operation: dict[str, Any] = {"summary": summary, "responses": responses}
+    if not public:
+        operation["security"] = [{"bearer": []}]
+    if body is not None:
+        operation["requestBody"] = {"required": True, "content": body}
+    return operation
+
+
+def _json(properties: dict[str, Any], required: list[str]) -> dict[str, Any]:
+    return {"application/json": {"schema": {"type": "object", "properties": properties, "required": required}}}
+
+
+S = {"type": "string"}
+I = {"type": "integer"}  # noqa: E741
+B = {"type": "boolean"}
+D = {"type": "string", "format": "date"}
+ID = {"name": "id", "in": "path", "required": True, "schema": I}
+
+
+def _path_param(name: str, schema: dict[str, Any]) -> dict[str, Any]:
+    return {"name": name, "in": "path", "required": True, "schema": schema}
+
+
+DOCUMENT: dict[str, Any] = {
+    "openapi": "3.1.0",
+    "info": {"title": "iGOT MicroMasters workflow API", "version": "1"},
+    "servers": [{"url": "/api/v1"}],
+    "components": {
+        "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+        "schemas": {
+            "Error": {
+                "type": "object",
+                "properties": {
+                    "error": {
+                        "type": "object",
+                        "properties": {"code": S, "message": S, "fields": {"type": "object"}, "details": {}},
+                        "required": ["code", "message"],
+                    }
+                },
+            }
+        },
+    },
+    "paths": {
+        "/auth/token": {
+            "post": _op(
+                "Get a bearer token",
+                body=_json({"username": S, "password": S}, ["username", "password"]),
+                public=True,
+                e401="wrong username or password",
+                e422="missing fields",
+            ),
+            "delete": _op("Revoke the token in use", ok="204"),
+        },
+        "/officers": {
+            "post": _op(
+                "Register as an officer",
+                ok="201",
+                public=True,
+                body=_json(
+                    {
+                        "username": S,
+                        "password": S,
+                        "full_name": S,
+                        "email": S,
+                        "mobile": S,
+                        "service": {"enum": ["IAS", "IPS", "IFoS", "CCS_A", "CSS_A", "CSSS_A", "SCS", "OTHER"]},
+                        "cca": S,
+                        "designation": S,
+                        "date_of_joining": D,
+                        "date_of_birth": D,
+                        "edx_username": S,
+                    },
+                    ["username", "password", "full_name", "email", "service", "cca", "date_of_joining"],
+                ),
+                e409="username or e-mail taken",
+                e422="invalid fields",
+            )
+        },
+        "/me": {"get": _op("The caller's user and officer profile")},
+        "/users": {
+            "post": _op(
+                "Create a user (admin)",
+                ok="201",
+                body=_json({"username": S, "password": S, "roles": {"type": "array"}, "cca": S}, ["username"]),
+                e403="not an admin",
+                e409="username taken",
+                e422="invalid fields",
+            )
+        },
+        "/ccas": {
+            "get": _op("Cadre controlling authorities"),
+            "post": _op(
+                "Add a CCA (admin)",
+                ok="201",
+                body=_json({"code": S, "name": S, "approval_required": B}, ["code", "name"]),
+                e403="not an admin",
+                e409="exists",
+                e422="invalid",
+            ),
+        },
+        "/courses": {
+            "get": _op("Courses"),
+            "post": _op(
+                "Add a course (dopt)",
+                ok="201",
+                body=_json({"code": S, "title": S, "prerequisites": S}, ["code", "title"]),
+                e403="not dopt",
+                e409="exists",
+                e422="invalid",
+            ),
+        },
+        "/course-runs": {
+            "get": _op("Course runs"),
+            "post": _op(
+                "Add a course run (dopt)",
+                ok="201",
+                body=_json(
+                    {
+                        "course": S,
+                        "starts_on": D,
+                        "registration_closes_on": D,
+                        "ends_on": D,
+                        "reimbursement_cap_usd": {"type": "number"},
+                    },
+                    ["course", "starts_on", "registration_closes_on", "ends_on"],
+                ),
+                e403="not dopt",
+                e422="dates out of order or invalid",
+            ),
+        },
+        "/course-runs/{id}/coupons": {
+            "parameters": [ID],
+            "post": _op(
+                "Add coupon codes to the run's pool (course_team)",
+                body=_json({"codes": {"type": "array", "items": S}}, ["codes"]),
+                e403="not course team",
+                e404="no such run",
+                e422="invalid codes",
+            ),
+        },
+        "/course-runs/{id}/coupons/summary": {
+            "parameters": [ID],
+            "get": _op("Coupons total, assigned, available", e403="not course team or dopt", e404="no such run"),
+        },
+        "/applications": {
+            "get": _op("Applications the caller may see"),
+            "post": _op(
+                "Apply for a course run (officer)",
+                ok="201",
+                body=_json({"course_run_id": I, "declaration": {"const": True}}, ["course_run_id", "declaration"]),
+                e403="not an officer",
+                e422="invalid",
+            ),
+        },
+        "/applications/{id}": {"parameters": [ID], "get": _op("One application", e404="not found")},
+        "/applications/{id}/withdraw": {
+            "parameters": [ID],
+            "post": _op("Withdraw a live application", e404="not found", e409="already final"),
+        },
+        "/tasks": {
+            "get": {
+                **_op("Open tasks the caller may work, oldest first"),
+                "parameters": [{"name": "application_id", "in": "query", "schema": I}],
+            }
+        },
+        "/tasks/{task_id}": {
+            "parameters": [_path_param("task_id", S)],
+            "get": _op("A task with its form (JSON Schema) and application", e404="not found"),
+        },
+        "/tasks/{task_id}/claim": {
+            "parameters": [_path_param("task_id", S)],
+            "post": _op("Claim a task", e404="not found", e409="held by another or completed"),
+        },
+        "/tasks/{task_id}/unclaim": {
+            "parameters": [_path_param("task_id", S)],
+            "post": _op("Release a task", e404="not found", e409="held by another or completed"),
+        },
+        "/tasks/{task_id}/complete": {
+            "parameters": [_path_param("task_id", S)],
+            "post": _op(
+                "Complete a task with its form data",
+                body=_json({"data": {"type": "object"}}, ["data"]),
+                e404="not found",
+                e409="already completed or claimed by another",
+                e422="invalid data; fields names each bad field",
+            ),
+        },
+        "/uploads": {
+            "post": _op(
+                "Upload a PDF, PNG or JPEG (at most 5 MB)",
+                ok="201",
+                body={
+                    "multipart/form-data": {
+                        "schema": {"type": "object", "properties": {"file": {"type": "string", "format": "binary"}}}
+                    }
+                },
+                e413="too large",
+                e422="not PDF, PNG or JPEG",
+            )
+        },
+        "/uploads/{upload_id}": {
+            "parameters": [_path_param("upload_id", S)],
+            "get": _op("Download an upload", e404="not found"),
+        },
+        "/notifications": {"get": _op("Messages to the caller, newest first")},
+        "/process-definitions": {
+            "get": _op("Every version of every process (process_owner, dopt)", e403="not allowed"),
+            "post": _op(
+                "Deploy a BPMN file (process_owner)",
+                ok="201",
+                body={"application/xml": {"schema": S}},
+                e403="not a process owner",
+                e413="too large",
+                e422="refused; details lists each reason",
+            ),
+        },
+        "/process-definitions/{key}/versions/{version}": {
+            "parameters": [_path_param("key", S), _path_param("version", I)],
+            "get": _op("The BPMN XML of one version", e403="not allowed", e404="not found"),
+        },
+        "/openapi.json": {"get": _op("This document", public=True)},
+    },
+}
+
+
+@api.get("/openapi.json")
+def openapi_document() -> Any:
+    return jsonify(DOCUMENT)

@@ -1,0 +1,115 @@
+"""How things look in the API: one function per resource, shared by every endpoint."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from engine.models import CCA, Application, Course, CourseRun, HumanTask, Notification, ProcessDefinition, User
+from engine.services.queries import history, open_tasks, process_of
+
+COUPON_VISIBLE_TO = ("course_team", "dopt")
+
+
+def timestamp(moment: datetime | None) -> str | None:
+    """ISO 8601 with offset."""
+    return moment.isoformat() if moment else None
+
+
+def application_json(session: Session, application: Application, viewer: User) -> dict[str, Any]:
+    """The application as API.md describes it."""
+    officer = application.officer
+    profile = officer.officer
+    process = process_of(session, application)
+    coupon_visible = application.officer_id == viewer.id or any(viewer.has_role(r) for r in COUPON_VISIBLE_TO)
+    eligibility = application.eligibility or {}
+    return {
+        "id": application.id,
+        "officer": {
+            "username": officer.username,
+            "full_name": profile.full_name if profile else officer.username,
+            "service": profile.service if profile else None,
+            "cca": application.cca_code,
+        },
+        "course": application.course_code,
+        "course_run_id": application.course_run_id,
+        "status": application.status,
+        "eligibility": {
+            "eligible": eligibility.get("eligible"),
+            "reasons": eligibility.get("reasons", []),
+            "warnings": eligibility.get("warnings", []),
+            "checks": eligibility.get("checks", []),
+        },
+        "coupon_code": application.coupon_code if coupon_visible else None,
+        "history": [
+            {"at": timestamp(entry.at), "actor": entry.actor, "action": entry.action, "task": entry.task}
+            for entry in history(session, application.id)
+        ],
+        "open_tasks": [
+            {"id": task.id, "name": task.name, "lane": task.lane} for task in open_tasks(session, application.id)
+        ],
+        "process": {"key": process[0], "version": process[1]} if process else None,
+        "created_at": timestamp(application.created_at),
+        "updated_at": timestamp(application.updated_at),
+    }
+
+
+def task_json(task: HumanTask) -> dict[str, Any]:
+    """A task of the inbox."""
+    return {
+        "id": task.id,
+        "name": task.name,
+        "title": task.title,
+        "lane": task.lane,
+        "application_id": task.application_id,
+        "assignee": task.assignee,
+        "created_at": timestamp(task.created_at),
+        "due_at": timestamp(task.due_at),
+        "instructions": task.instructions,
+    }
+
+
+def user_json(user: User) -> dict[str, Any]:
+    """A user as the token call and /me show it."""
+    return {"username": user.username, "roles": user.roles, "cca": user.cca_code}
+
+
+def cca_json(cca: CCA) -> dict[str, Any]:
+    return {"code": cca.code, "name": cca.name, "approval_required": cca.approval_required}
+
+
+def course_json(course: Course) -> dict[str, Any]:
+    return {"code": course.code, "title": course.title, "prerequisites": course.prerequisites}
+
+
+def course_run_json(run: CourseRun) -> dict[str, Any]:
+    return {
+        "id": run.id,
+        "course": run.course_code,
+        "starts_on": run.starts_on.isoformat(),
+        "registration_closes_on": run.registration_closes_on.isoformat(),
+        "ends_on": run.ends_on.isoformat(),
+        "reimbursement_cap_usd": float(run.reimbursement_cap_usd),
+    }
+
+
+def notification_json(notification: Notification) -> dict[str, Any]:
+    return {
+        "id": notification.id,
+        "at": timestamp(notification.at),
+        "subject": notification.subject,
+        "body": notification.body,
+        "application_id": notification.application_id,
+    }
+
+
+def definition_json(definition: ProcessDefinition) -> dict[str, Any]:
+    return {
+        "key": definition.key,
+        "version": definition.version,
+        "deployed_at": timestamp(definition.deployed_at),
+        "deployed_by": definition.deployed_by,
+        "sha256": definition.sha256,
+    }

@@ -1,0 +1,43 @@
+"""Reading JSON bodies and query arguments strictly: malformed input is a 400 or 422, never a 500."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import request
+
+from engine.errors import Invalid
+
+
+class MalformedBody(Exception):
+    """The body is not JSON, or not the JSON object expected (400)."""
+
+
+def json_object(allowed: set[str] | None = None, required: set[str] | None = None) -> dict[str, Any]:
+    """The request body as a JSON object; unknown and missing fields are 422 with their names."""
+    if not request.is_json:
+        raise MalformedBody("Send a JSON body with Content-Type: application/json")
+    body = request.get_json(silent=True)
+    if body is None:
+        raise MalformedBody("The body is not valid JSON")
+    if not isinstance(body, dict):
+        raise MalformedBody("The body must be a JSON object")
+    fields: dict[str, str] = {}
+    if allowed is not None:
+        fields.update({name: "unknown field" for name in sorted(set(body) - allowed)})
+    if required is not None:
+        fields.update({name: "This field is required" for name in sorted(required - set(body))})
+    if fields:
+        raise Invalid("Some fields are wrong", fields)
+    return body
+
+
+def int_arg(name: str) -> int | None:
+    """An optional integer query argument; 422 when it is not one."""
+    value = request.args.get(name)
+    if value is None or value == "":
+        return None
+    try:
+        return int(value)
+    except ValueError as error:
+        raise Invalid(f"{name} must be a whole number", {name: "must be a whole number"}) from error

@@ -1,0 +1,63 @@
+"""The inbox: list, show, claim, unclaim, complete."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import jsonify
+
+from engine.forms import load_form
+from engine.models import Application
+from engine.services.queries import TaskFilter, list_tasks
+from engine.services.tasks import claim_task, complete_task, get_task, unclaim_task
+from webapp.api.blueprint import api
+from webapp.api.identity import authenticated, caller
+from webapp.api.presenters import application_json, task_json
+from webapp.api.request_data import int_arg, json_object
+from webapp.core.database import commit, now, session, settings
+
+
+@api.get("/tasks")
+@authenticated
+def tasks() -> Any:
+    filters = TaskFilter(application_id=int_arg("application_id"))
+    return jsonify([task_json(task) for task in list_tasks(session(), caller(), filters)])
+
+
+@api.get("/tasks/<task_id>")
+@authenticated
+def task(task_id: str) -> Any:
+    found = get_task(session(), caller(), task_id)
+    form = load_form(settings().forms_dir, found.form_file) if found.form_file else None
+    application = session().get_one(Application, found.application_id)
+    body = task_json(found) | {
+        "state": found.state,
+        "form": form,
+        "application": application_json(session(), application, caller()),
+    }
+    return jsonify(body)
+
+
+@api.post("/tasks/<task_id>/claim")
+@authenticated
+def claim(task_id: str) -> Any:
+    claimed = claim_task(session(), caller(), task_id, now())
+    commit()
+    return jsonify(task_json(claimed))
+
+
+@api.post("/tasks/<task_id>/unclaim")
+@authenticated
+def unclaim(task_id: str) -> Any:
+    released = unclaim_task(session(), caller(), task_id, now())
+    commit()
+    return jsonify(task_json(released))
+
+
+@api.post("/tasks/<task_id>/complete")
+@authenticated
+def complete(task_id: str) -> Any:
+    body = json_object(allowed={"data"}, required={"data"})
+    application = complete_task(session(), caller(), task_id, body["data"], settings().forms_dir, now())
+    commit()
+    return jsonify({"application": application_json(session(), application, caller())})

@@ -1,0 +1,97 @@
+"""One handler per exception class; JSON for the API, a page for people."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import Flask, jsonify, render_template, request
+from jinja2 import TemplateNotFound
+from werkzeug.exceptions import HTTPException
+
+from engine.errors import (
+    Conflict,
+    DeployRefused,
+    EngineError,
+    Forbidden,
+    Invalid,
+    NotFound,
+    StepFailed,
+    TooLarge,
+    Unauthorized,
+)
+from engine.forms import FormNotFound
+from engine.incidents import record_incident
+from webapp.api.request_data import MalformedBody
+from webapp.core.database import database, now, session
+
+log = logging.getLogger(__name__)
+
+STATUS: dict[type[EngineError], int] = {
+    Unauthorized: 401,
+    Forbidden: 403,
+    NotFound: 404,
+    Conflict: 409,
+    TooLarge: 413,
+    Invalid: 422,
+    DeployRefused: 422,
+    StepFailed: 500,
+}
+
+
+def _wants_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+def error_response(status: int, code: str, message: str, **extra: Any) -> Any:
+    """The API's error envelope, or the error page."""
+    session().rollback()
+    if _wants_json():
+        body = {"error": {"code": code, "message": message, **extra}}
+        response = jsonify(body)
+        response.status_code = status
+        if status == 401:
+            response.headers["WWW-Authenticate"] = 'Bearer realm="igot"'
+        return response
+    try:
+        return render_template("error.html", status=status, message=message, fields=extra.get("fields")), status
+    except TemplateNotFound:
+        return f"{status}: {message}", status, {"Content-Type": "text/plain; charset=utf-8"}
+
+
+def init_app(app: Flask) -> None:
+    """Register the handlers."""
+
+    @app.errorhandler(EngineError)
+    def _engine_error(error: EngineError) -> Any:
+        status = next((code for cls, code in STATUS.items() if isinstance(error, cls)), 400)
+        extra: dict[str, Any] = {}
+        if isinstance(error, Invalid):
+            extra["fields"] = error.fields
+        if isinstance(error, DeployRefused):
+            extra["details"] = error.details
+        if isinstance(error, StepFailed):
+            session().rollback()
+            record_incident(database().sessions, None, None, error.message, now())
+            return error_response(500, error.code, "The process could not take this step; operators have been told.")
+        return error_response(status, error.code, error.message, **extra)
+
+    @app.errorhandler(MalformedBody)
+    def _malformed(error: MalformedBody) -> Any:
+        return error_response(400, "bad_request", str(error))
+
+    @app.errorhandler(FormNotFound)
+    def _form_missing(error: FormNotFound) -> Any:
+        log.error("form missing: %s", error)
+        return error_response(500, "form_missing", "The form of this task is missing; operators have been told.")
+
+    @app.errorhandler(HTTPException)
+    def _http(error: HTTPException) -> Any:
+        status = error.code or 500
+        codes = {400: "bad_request", 404: "not_found", 405: "method_not_allowed", 413: "too_large"}
+        return error_response(status, codes.get(status, "http_error"), error.description or error.name)
+
+    @app.errorhandler(Exception)
+    def _unexpected(error: Exception) -> Any:
+        log.exception("unexpected error")
+        return error_response(500, "internal_error", "Something went wrong on our side; nothing was changed.")
