@@ -53,6 +53,7 @@ def start_process(
     run_engine(workflow, lambda _workflow: None, now)
     instance = ProcessInstance(
         definition_id=bundle.top_definition_id,
+        process_key=bundle.key,
         bundle=list(bundle.definition_ids),
         state="{}",
         created_at=now,
@@ -83,7 +84,7 @@ def advance(
     now: datetime,
 ) -> BpmnWorkflow:
     """Load the instance, apply `action`, run to the next wait state and save."""
-    bundle = bundle_by_ids(session, instance.definition.key, instance.bundle)
+    bundle = bundle_by_ids(session, instance.process_key, instance.bundle)
     environment = SandboxedEnvironment(ScriptHost(session, application, actor, now).helpers())
     workflow = load_workflow(instance.state, bundle, environment)
     run_engine(workflow, action, now)
@@ -93,7 +94,7 @@ def advance(
 
 def cancel(session: Session, instance: ProcessInstance, application: Application, now: datetime) -> None:
     """Stop an instance for good (withdrawal); its open tasks leave every inbox."""
-    bundle = bundle_by_ids(session, instance.definition.key, instance.bundle)
+    bundle = bundle_by_ids(session, instance.process_key, instance.bundle)
     workflow = load_workflow(instance.state, bundle, SandboxedEnvironment({}))
     workflow.cancel()
     instance.state = dump_state(workflow)

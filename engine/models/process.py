@@ -39,6 +39,7 @@ class ProcessInstance(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     definition_id: Mapped[int] = mapped_column(ForeignKey("process_definitions.id"))
+    process_key: Mapped[str] = mapped_column(String(255))
     bundle: Mapped[list[int]] = mapped_column(JSON)
     state: Mapped[str] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(16), default="running")
@@ -47,7 +48,7 @@ class ProcessInstance(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    definition: Mapped[ProcessDefinition] = relationship(lazy="joined")
+    definition: Mapped[ProcessDefinition] = relationship(lazy="select")
 
     __mapper_args__: dict[str, Any] = {"version_id_col": version}  # noqa: RUF012
 

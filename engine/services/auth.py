@@ -52,7 +52,9 @@ def _digest(token: str) -> str:
 def issue_token(session: Session, user: User, now: datetime) -> str:
     """A new bearer token for the user; only its digest is stored."""
     token = secrets.token_urlsafe(32)
-    session.add(AuthToken(token_sha256=_digest(token), user_id=user.id, created_at=now, expires_at=now + TOKEN_LIFETIME))
+    session.add(
+        AuthToken(token_sha256=_digest(token), user_id=user.id, created_at=now, expires_at=now + TOKEN_LIFETIME)
+    )
     session.flush()
     return token
 

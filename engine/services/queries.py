@@ -9,7 +9,16 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from engine.access import visible_applications, workable_tasks
-from engine.models import Application, AuditEntry, HumanTask, Notification, Officer, ProcessInstance, User
+from engine.models import (
+    Application,
+    AuditEntry,
+    HumanTask,
+    Notification,
+    Officer,
+    ProcessDefinition,
+    ProcessInstance,
+    User,
+)
 
 
 @dataclass(frozen=True)
@@ -98,10 +107,12 @@ def process_of(session: Session, application: Application) -> tuple[str, int] | 
     """The key and version of the process definition an application runs on."""
     if application.instance_id is None:
         return None
-    instance = session.get(ProcessInstance, application.instance_id)
-    if instance is None:
-        return None
-    return instance.definition.key, instance.definition.version
+    row = session.execute(
+        select(ProcessDefinition.key, ProcessDefinition.version)
+        .join(ProcessInstance, ProcessInstance.definition_id == ProcessDefinition.id)
+        .where(ProcessInstance.id == application.instance_id)
+    ).first()
+    return (str(row[0]), int(row[1])) if row else None
 
 
 def notifications_for(session: Session, user: User, limit: int = 200) -> list[Notification]:

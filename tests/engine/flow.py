@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from datetime import date, datetime
 from typing import Any
 
@@ -42,7 +43,7 @@ class Flow:
         with self.db.sessions() as session, session.begin():
             user = self._user(session, username)
             upload = Upload(
-                id=f"up{user.id}x{datetime.now().timestamp():.0f}{len(username)}"[:32],
+                id=secrets.token_hex(16),
                 owner_id=user.id,
                 content_type="application/pdf",
                 size=10,

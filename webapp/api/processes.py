@@ -41,9 +41,11 @@ def deploy_definition() -> Any:
 @authenticated
 def definition_xml(key: str, version: int) -> Any:
     require_role("process_owner", "dopt")
-    row = session().scalars(
-        select(ProcessDefinition).where(ProcessDefinition.key == key, ProcessDefinition.version == version)
-    ).first()
+    row = (
+        session()
+        .scalars(select(ProcessDefinition).where(ProcessDefinition.key == key, ProcessDefinition.version == version))
+        .first()
+    )
     if row is None:
         raise NotFound(f"process {key} version {version} not found")
     return Response(row.xml, mimetype="application/xml")

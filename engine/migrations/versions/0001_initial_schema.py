@@ -2,11 +2,13 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-28 14:32:08.242618
+Create Date: 2026-11-28 14:40:21.936619
 """
 
 from alembic import op
 import sqlalchemy as sa
+
+from engine.models.types import UTCDateTime
 
 
 revision = '0001'
@@ -31,12 +33,12 @@ def upgrade() -> None:
     )
     op.create_table('incidents',
     sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('at', engine.models.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('at', UTCDateTime(), nullable=False),
     sa.Column('instance_id', sa.Integer(), nullable=True),
     sa.Column('application_id', sa.Integer(), nullable=True),
     sa.Column('task', sa.String(length=255), nullable=True),
     sa.Column('message', sa.Text(), nullable=False),
-    sa.Column('resolved_at', engine.models.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('resolved_at', UTCDateTime(), nullable=True),
     sa.PrimaryKeyConstraint('id')
     )
     with op.batch_alter_table('incidents', schema=None) as batch_op:
@@ -48,7 +50,7 @@ def upgrade() -> None:
     sa.Column('version', sa.Integer(), nullable=False),
     sa.Column('sha256', sa.String(length=64), nullable=False),
     sa.Column('xml', sa.Text(), nullable=False),
-    sa.Column('deployed_at', engine.models.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('deployed_at', UTCDateTime(), nullable=False),
     sa.Column('deployed_by', sa.String(length=64), nullable=False),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('key', 'version')
@@ -72,13 +74,14 @@ def upgrade() -> None:
     op.create_table('process_instances',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('definition_id', sa.Integer(), nullable=False),
+    sa.Column('process_key', sa.String(length=255), nullable=False),
     sa.Column('bundle', sa.JSON(), nullable=False),
     sa.Column('state', sa.Text(), nullable=False),
     sa.Column('status', sa.String(length=16), nullable=False),
-    sa.Column('next_due_at', engine.models.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('next_due_at', UTCDateTime(), nullable=True),
     sa.Column('version', sa.Integer(), nullable=False),
-    sa.Column('created_at', engine.models.types.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('updated_at', engine.models.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', UTCDateTime(), nullable=False),
+    sa.Column('updated_at', UTCDateTime(), nullable=False),
     sa.ForeignKeyConstraint(['definition_id'], ['process_definitions.id'], ),
     sa.PrimaryKeyConstraint('id')
     )
@@ -91,8 +94,8 @@ def upgrade() -> None:
     sa.Column('password_hash', sa.String(length=255), nullable=False),
     sa.Column('cca_code', sa.String(length=32), nullable=True),
     sa.Column('failed_logins', sa.Integer(), nullable=False),
-    sa.Column('locked_until', engine.models.types.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('created_at', engine.models.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('locked_until', UTCDateTime(), nullable=True),
+    sa.Column('created_at', UTCDateTime(), nullable=False),
     sa.ForeignKeyConstraint(['cca_code'], ['ccas.code'], ),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('username')
@@ -108,8 +111,8 @@ def upgrade() -> None:
     sa.Column('coupon_code', sa.String(length=64), nullable=True),
     sa.Column('certified', sa.Boolean(), nullable=False),
     sa.Column('instance_id', sa.Integer(), nullable=True),
-    sa.Column('created_at', engine.models.types.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('updated_at', engine.models.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', UTCDateTime(), nullable=False),
+    sa.Column('updated_at', UTCDateTime(), nullable=False),
     sa.ForeignKeyConstraint(['course_run_id'], ['course_runs.id'], ),
     sa.ForeignKeyConstraint(['instance_id'], ['process_instances.id'], ),
     sa.ForeignKeyConstraint(['officer_id'], ['users.id'], ),
@@ -126,9 +129,9 @@ def upgrade() -> None:
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('token_sha256', sa.String(length=64), nullable=False),
     sa.Column('user_id', sa.Integer(), nullable=False),
-    sa.Column('created_at', engine.models.types.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('expires_at', engine.models.types.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('revoked_at', engine.models.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', UTCDateTime(), nullable=False),
+    sa.Column('expires_at', UTCDateTime(), nullable=False),
+    sa.Column('revoked_at', UTCDateTime(), nullable=True),
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('token_sha256')
@@ -161,7 +164,7 @@ def upgrade() -> None:
     sa.Column('content_type', sa.String(length=64), nullable=False),
     sa.Column('size', sa.Integer(), nullable=False),
     sa.Column('original_name', sa.String(length=255), nullable=False),
-    sa.Column('created_at', engine.models.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', UTCDateTime(), nullable=False),
     sa.ForeignKeyConstraint(['owner_id'], ['users.id'], ),
     sa.PrimaryKeyConstraint('id')
     )
@@ -181,7 +184,7 @@ def upgrade() -> None:
 
     op.create_table('audit_log',
     sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('at', engine.models.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('at', UTCDateTime(), nullable=False),
     sa.Column('actor', sa.String(length=64), nullable=False),
     sa.Column('action', sa.String(length=64), nullable=False),
     sa.Column('application_id', sa.Integer(), nullable=True),
@@ -201,8 +204,8 @@ def upgrade() -> None:
     sa.Column('course_run_id', sa.Integer(), nullable=False),
     sa.Column('application_id', sa.Integer(), nullable=True),
     sa.Column('added_by', sa.String(length=64), nullable=False),
-    sa.Column('added_at', engine.models.types.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('assigned_at', engine.models.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('added_at', UTCDateTime(), nullable=False),
+    sa.Column('assigned_at', UTCDateTime(), nullable=True),
     sa.ForeignKeyConstraint(['application_id'], ['applications.id'], ),
     sa.ForeignKeyConstraint(['course_run_id'], ['course_runs.id'], ),
     sa.PrimaryKeyConstraint('id'),
@@ -226,9 +229,9 @@ def upgrade() -> None:
     sa.Column('instructions', sa.Text(), nullable=True),
     sa.Column('state', sa.String(length=16), nullable=False),
     sa.Column('assignee', sa.String(length=64), nullable=True),
-    sa.Column('created_at', engine.models.types.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('due_at', engine.models.types.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('completed_at', engine.models.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', UTCDateTime(), nullable=False),
+    sa.Column('due_at', UTCDateTime(), nullable=True),
+    sa.Column('completed_at', UTCDateTime(), nullable=True),
     sa.Column('completed_by', sa.String(length=64), nullable=True),
     sa.ForeignKeyConstraint(['application_id'], ['applications.id'], ),
     sa.ForeignKeyConstraint(['instance_id'], ['process_instances.id'], ondelete='CASCADE'),
@@ -242,7 +245,7 @@ def upgrade() -> None:
     op.create_table('notifications',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('recipient_id', sa.Integer(), nullable=False),
-    sa.Column('at', engine.models.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('at', UTCDateTime(), nullable=False),
     sa.Column('subject', sa.String(length=255), nullable=False),
     sa.Column('body', sa.Text(), nullable=False),
     sa.Column('application_id', sa.Integer(), nullable=True),
