@@ -153,26 +153,36 @@ def deploy_directory(session: Session, directory: Path, deployed_by: str, forms_
     return results
 
 
-_bundle_cache: dict[tuple[str, tuple[int, ...]], SpecBundle] = {}
+# Keyed by content (sha256 of every file), not by row ids: ids are only unique per database.
+_bundle_cache: dict[tuple[str, tuple[str, ...]], SpecBundle] = {}
 _bundle_lock = threading.Lock()
 
 
+def _cache_key(key: str, definitions: list[tuple[int, str]]) -> tuple[str, tuple[str, ...]]:
+    return key, tuple(sorted(sha for _id, sha in definitions))
+
+
 def _bundle(definitions: list[ProcessDefinition], key: str) -> SpecBundle:
-    cache_key = (key, tuple(sorted(d.id for d in definitions)))
+    cache_key = _cache_key(key, [(d.id, d.sha256) for d in definitions])
     with _bundle_lock:
         cached = _bundle_cache.get(cache_key)
-    if cached is not None:
+    if cached is not None and cached.definition_ids == _bundle_ids(definitions, cached):
         return cached
     parser = _parser_for({d.key: d.xml.encode("utf-8") for d in definitions})
     spec, subprocess_specs = _specs(parser, key)
     needed = {key, *subprocess_specs}
-    bundle_ids = tuple(sorted(d.id for d in definitions if d.key in needed))
+    used = [d for d in definitions if d.key in needed]
     top_id = next(d.id for d in definitions if d.key == key)
-    bundle = SpecBundle(key, bundle_ids, spec, subprocess_specs, top_id)
+    bundle = SpecBundle(key, tuple(sorted(d.id for d in used)), spec, subprocess_specs, top_id)
     with _bundle_lock:
         _bundle_cache[cache_key] = bundle
-        _bundle_cache.setdefault((key, bundle_ids), bundle)
+        _bundle_cache[_cache_key(key, [(d.id, d.sha256) for d in used])] = bundle
     return bundle
+
+
+def _bundle_ids(definitions: list[ProcessDefinition], bundle: SpecBundle) -> tuple[int, ...]:
+    needed = {bundle.key, *bundle.subprocess_specs}
+    return tuple(sorted(d.id for d in definitions if d.key in needed))
 
 
 def bundle_for_new_instance(session: Session, key: str) -> SpecBundle:
@@ -184,11 +194,14 @@ def bundle_for_new_instance(session: Session, key: str) -> SpecBundle:
 
 
 def bundle_by_ids(session: Session, key: str, definition_ids: list[int]) -> SpecBundle:
-    """The exact versions an instance started on (cached; parsed once per process)."""
-    with _bundle_lock:
-        cached = _bundle_cache.get((key, tuple(sorted(definition_ids))))
-    if cached is not None:
-        return cached
+    """The exact versions an instance started on (parsed once per set of files, then cached)."""
     ids = list(definition_ids)
+    rows = session.execute(
+        select(ProcessDefinition.id, ProcessDefinition.sha256).where(ProcessDefinition.id.in_(ids))
+    ).all()
+    with _bundle_lock:
+        cached = _bundle_cache.get(_cache_key(key, [(row[0], row[1]) for row in rows]))
+    if cached is not None and cached.definition_ids == tuple(sorted(ids)):
+        return cached
     definitions = list(session.scalars(select(ProcessDefinition).where(ProcessDefinition.id.in_(ids))))
     return _bundle(definitions, key)
