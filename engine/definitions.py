@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from engine.errors import DeployRefused, NotFound
 from engine.models import ProcessDefinition
-from engine.validation import check_static, check_user_tasks, deployable_process, parse_xml
+from engine.validation import NS, check_static, check_user_tasks, deployable_process, parse_xml
 
 
 @dataclass(frozen=True)
@@ -49,6 +49,20 @@ def _parser_for(xml_by_key: dict[str, bytes]) -> SpiffBpmnParser:
 
 def _specs(parser: SpiffBpmnParser, key: str) -> tuple[Any, dict[str, Any]]:
     return parser.get_spec(key), parser.get_subprocess_specs(key)
+
+
+def called_closure(sources: dict[str, bytes], key: str) -> list[str]:
+    """`key` and every deployed process it calls, directly or not (so we parse only those)."""
+    found: list[str] = []
+    pending = [key]
+    while pending:
+        current = pending.pop()
+        if current in found or current not in sources:
+            continue
+        found.append(current)
+        root = parse_xml(sources[current])
+        pending.extend(str(called) for called in root.xpath("//bpmn:callActivity/@calledElement", namespaces=NS))
+    return found
 
 
 def latest_definitions(session: Session) -> dict[str, ProcessDefinition]:
@@ -91,9 +105,9 @@ def deploy(session: Session, xml: bytes, deployed_by: str, forms_dir: Path) -> D
     if current is not None and current.sha256 == digest:
         return DeployResult(key, current.version, created=False)
 
-    xml_by_key = {k: d.xml.encode("utf-8") for k, d in latest.items() if k != key}
-    xml_by_key[key] = xml
-    problems = _check_with_spiff(xml_by_key, key, forms_dir)
+    sources = {k: d.xml.encode("utf-8") for k, d in latest.items()}
+    sources[key] = xml
+    problems = _check_with_spiff({k: sources[k] for k in called_closure(sources, key)}, key, forms_dir)
     if problems:
         raise DeployRefused(_summary(key, problems), problems)
 
@@ -190,7 +204,8 @@ def bundle_for_new_instance(session: Session, key: str) -> SpecBundle:
     latest = latest_definitions(session)
     if key not in latest:
         raise NotFound(f"process '{key}' is not deployed")
-    return _bundle(list(latest.values()), key)
+    sources = {k: d.xml.encode("utf-8") for k, d in latest.items()}
+    return _bundle([latest[k] for k in called_closure(sources, key)], key)
 
 
 def bundle_by_ids(session: Session, key: str, definition_ids: list[int]) -> SpecBundle:

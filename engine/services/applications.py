@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.access import can_see_application
-from engine.errors import Conflict, Invalid, NotFound
+from engine.errors import Conflict, Forbidden, Invalid, NotFound
 from engine.models import CCA, Application, AuditEntry, CourseRun, User
 from engine.statuses import is_final
 from engine.steps import cancel, lock_instance, start_process
@@ -117,7 +117,7 @@ def withdraw_application(session: Session, user: User, application_id: int, now:
     """The officer stops a live application; its process is cancelled and its tasks close."""
     application = get_application(session, user, application_id)
     if application.officer_id != user.id:
-        raise NotFound(f"application {application_id} not found")
+        raise Forbidden("only the officer who applied can withdraw an application")
     if application.instance_id is not None:
         instance = lock_instance(session, application.instance_id)
         session.refresh(application)

@@ -1,0 +1,136 @@
+"""Every endpoint against every role: who gets what (one table, one place to read it)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from flask.testing import FlaskClient
+
+from engine.config import Settings
+from tests.api.conftest import Api, open_run, register
+
+ROLES = [
+    "anonymous",
+    "officer",
+    "other_officer",
+    "cca",
+    "other_cca",
+    "dopt",
+    "course_team",
+    "finance",
+    "owner",
+    "admin",
+]
+ALL_SIGNED_IN = {role: 200 for role in ROLES if role != "anonymous"}
+
+
+def _only(ok: int, allowed: list[str], otherwise: int = 403) -> dict[str, int]:
+    return {role: (ok if role in allowed else otherwise) for role in ROLES if role != "anonymous"}
+
+
+def test_every_endpoint_answers_every_role_as_the_policy_says(
+    client: FlaskClient, staff: dict[str, Api], settings: Settings
+) -> None:
+    run = open_run(staff["dopt"])
+    users: dict[str, Api] = dict(staff)
+    users["officer"] = register(client)
+    users["other_officer"] = register(client)
+    users["anonymous"] = Api(client)
+    application = users["officer"].post("/applications", {"course_run_id": run["id"], "declaration": True}).json
+    app_id = application["id"]
+    task_id = users["cca"].task(app_id, "cca_approval")
+    bpmn = (settings.processes_dir / "reimbursement.bpmn").read_bytes()
+    upload_id = users["officer"].upload()
+    counter = {"n": 0}
+
+    def fresh(prefix: str) -> str:
+        counter["n"] += 1
+        return f"{prefix}{counter['n']}"
+
+    Row = tuple[str, str, Callable[[], Any], dict[str, int]]
+    rows: list[Row] = [
+        ("GET", "/me", lambda: None, ALL_SIGNED_IN),
+        ("GET", "/ccas", lambda: None, ALL_SIGNED_IN),
+        ("GET", "/courses", lambda: None, ALL_SIGNED_IN),
+        ("GET", "/course-runs", lambda: None, ALL_SIGNED_IN),
+        ("GET", "/applications", lambda: None, ALL_SIGNED_IN),
+        ("GET", "/tasks", lambda: None, ALL_SIGNED_IN),
+        ("GET", "/notifications", lambda: None, ALL_SIGNED_IN),
+        (
+            "GET",
+            f"/applications/{app_id}",
+            lambda: None,
+            _only(200, ["officer", "cca", "dopt", "course_team", "finance"], otherwise=404),
+        ),
+        ("GET", f"/tasks/{task_id}", lambda: None, _only(200, ["cca"], otherwise=404)),
+        (
+            "GET",
+            f"/uploads/{upload_id}",
+            lambda: None,
+            _only(200, ["officer", "cca", "dopt", "course_team", "finance"], 404),
+        ),
+        (
+            "POST",
+            "/users",
+            lambda: {"username": fresh("u"), "password": "long-enough-1", "roles": ["dopt"]},
+            _only(201, ["admin"]),
+        ),
+        (
+            "POST",
+            "/ccas",
+            lambda: {"code": fresh("C"), "name": "A CCA", "approval_required": True},
+            _only(201, ["admin"]),
+        ),
+        ("POST", "/courses", lambda: {"code": fresh("K"), "title": "New course"}, _only(201, ["dopt"])),
+        (
+            "POST",
+            "/course-runs",
+            lambda: {
+                "course": "DASS",
+                "starts_on": "2027-06-01",
+                "registration_closes_on": "2027-05-20",
+                "ends_on": "2027-09-01",
+            },
+            _only(201, ["dopt"]),
+        ),
+        ("POST", f"/course-runs/{run['id']}/coupons", lambda: {"codes": [fresh("CODE-")]}, _only(200, ["course_team"])),
+        ("GET", f"/course-runs/{run['id']}/coupons/summary", lambda: None, _only(200, ["course_team", "dopt"])),
+        ("GET", "/process-definitions", lambda: None, _only(200, ["owner", "dopt"])),
+        ("XML", "/process-definitions", lambda: bpmn, _only(200, ["owner"])),
+        ("GET", "/process-definitions/enrollment/versions/1", lambda: None, _only(200, ["owner", "dopt"])),
+        (
+            "POST",
+            "/applications",
+            lambda: {"course_run_id": run["id"], "declaration": True},
+            _only(201, ["officer", "other_officer"]),
+        ),
+        ("POST", f"/tasks/{task_id}/claim", lambda: None, _only(200, ["cca"], otherwise=404)),
+        ("POST", f"/tasks/{task_id}/unclaim", lambda: None, _only(200, ["cca"], otherwise=404)),
+        (
+            "POST",
+            f"/applications/{app_id}/withdraw",
+            lambda: None,
+            _only(200, ["officer"], otherwise=403)
+            | {"other_officer": 404, "other_cca": 404, "owner": 404, "admin": 404},
+        ),
+    ]
+    mismatches = []
+    for method, path, body, expected in rows:
+        for role in ROLES:
+            want = expected.get(role, 401)
+            got = _call(users[role], method, path, body()).status_code
+            if got != want:
+                mismatches.append(f"{role:14} {method} {path}: expected {want}, got {got}")
+    assert mismatches == []
+
+
+def _call(api: Api, method: str, path: str, body: Any) -> Any:
+    if method == "GET":
+        return api.get(path)
+    if method == "XML":
+        headers = {"Content-Type": "application/xml"}
+        if api.token:
+            headers["Authorization"] = f"Bearer {api.token}"
+        return api.client.post(f"/api/v1{path}", data=body, headers=headers)
+    return api.post(path, body)
