@@ -27,10 +27,12 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     from webapp.api import api
     from webapp.core import database, errors
+    from webapp.ui import register_ui
 
     database.init_app(app)
     errors.init_app(app)
     app.register_blueprint(api)
+    register_ui(app)
     return app
 
 

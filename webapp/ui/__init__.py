@@ -1,0 +1,24 @@
+"""The server-rendered web UI: sign in, the officer portal, the staff inbox, notifications.
+
+Every page reaches the database through the engine's services, which enforce the one
+authorisation policy in engine/access.py, so the UI obeys exactly the rules of the API.
+Each domain is a sub-package of the same shape: `blueprint.py` (routes), `views.py`
+(thin handlers: parse, call one service, commit, render) and, where it takes input,
+`forms.py` (turning posted strings into what the service expects).
+"""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from webapp.ui import formatting, i18n, identity, security
+from webapp.ui.blueprint import ui
+
+
+def register_ui(app: Flask) -> None:
+    """Mount the UI's blueprints, its session cookie, CSRF check and template helpers."""
+    security.init_app(app)
+    formatting.init_app(app)
+    i18n.init_app(app)
+    app.jinja_env.globals.update(current_user=identity.current_user, is_staff=identity.is_staff)
+    app.register_blueprint(ui)

@@ -1,0 +1,106 @@
+"""Who is signed in to the UI: the user id in the session cookie, looked up per request."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+from functools import wraps
+from typing import Any, TypeVar
+from urllib.parse import urlsplit
+
+from flask import g, redirect, request, url_for
+from flask import session as cookie
+
+from engine.errors import Forbidden
+from engine.models import User
+from webapp.core.database import now, session
+from webapp.ui.security import renew_csrf_token
+
+USER_KEY = "user_id"
+SIGNED_IN_AT = "signed_in_at"
+# A signed cookie cannot be revoked, so it is only honoured this long after sign-in.
+SESSION_LIFETIME = timedelta(hours=12)
+STAFF_ROLES = ("cca_approver", "dopt", "course_team", "finance")
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def current_user() -> User | None:
+    """The signed-in user, or None (not signed in, or the sign-in is too old)."""
+    if "ui_user" not in g:
+        g.ui_user = _user_from_cookie()
+    user: User | None = g.ui_user
+    return user
+
+
+def _user_from_cookie() -> User | None:
+    user_id = cookie.get(USER_KEY)
+    signed_in_at = cookie.get(SIGNED_IN_AT)
+    if not isinstance(user_id, int) or not isinstance(signed_in_at, int | float):
+        return None
+    age = now().timestamp() - signed_in_at
+    if age < 0 or age > SESSION_LIFETIME.total_seconds():
+        return None
+    return session().get(User, user_id)
+
+
+def viewer() -> User:
+    """The signed-in user of a view wrapped in `signed_in`."""
+    user = current_user()
+    if user is None:
+        raise LookupError("viewer() outside a signed_in view")
+    return user
+
+
+def sign_in(user: User) -> None:
+    """Start a new session for the user, keeping only the language choice."""
+    language = cookie.get("lang")
+    cookie.clear()
+    if language:
+        cookie["lang"] = language
+    cookie[USER_KEY] = user.id
+    cookie[SIGNED_IN_AT] = int(now().timestamp())
+    renew_csrf_token()
+    g.ui_user = user
+
+
+def sign_out() -> None:
+    """Forget the user; the language choice stays."""
+    language = cookie.get("lang")
+    cookie.clear()
+    if language:
+        cookie["lang"] = language
+    g.ui_user = None
+
+
+def signed_in(view: F) -> F:
+    """Send people who are not signed in to the sign-in page, and back here afterwards."""
+
+    @wraps(view)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        if current_user() is None:
+            return redirect(url_for("ui.accounts.sign_in", next=request.full_path.rstrip("?")))
+        return view(*args, **kwargs)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def require_any_role(*roles: str) -> None:
+    """Forbidden unless the signed-in user holds one of the roles."""
+    if not any(viewer().has_role(role) for role in roles):
+        raise Forbidden("This page is for " + " or ".join(role.replace("_", " ") for role in roles) + " only.")
+
+
+def is_staff(user: User) -> bool:
+    """True for users who work an inbox of staff tasks."""
+    return any(user.has_role(role) for role in STAFF_ROLES)
+
+
+def safe_next(target: str | None, fallback: str) -> str:
+    """A local path to go to after a form, never another site (no open redirect)."""
+    if not target:
+        return fallback
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return fallback
+    return target

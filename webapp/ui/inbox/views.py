@@ -1,0 +1,171 @@
+"""The inbox, a task page, claiming, returning and completing a task."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import replace
+from typing import Any
+
+from flask import flash, redirect, render_template, request, url_for
+from sqlalchemy import select
+
+from engine.errors import Conflict, Invalid, TooLarge
+from engine.forms import load_form
+from engine.models import Application, HumanTask, Upload, User
+from engine.services.queries import count_tasks, list_tasks, task_counts_by_name
+from engine.services.tasks import claim_task, complete_task, get_task, unclaim_task
+from engine.services.uploads import store_upload
+from webapp.core.database import commit, now, session, settings
+from webapp.ui import labels
+from webapp.ui.dossier import build_dossier
+from webapp.ui.fields import Field, bind, unplaced_errors
+from webapp.ui.identity import safe_next, signed_in, viewer
+from webapp.ui.inbox.blueprint import inbox as blueprint
+from webapp.ui.inbox.forms import PAGE_SIZE, chosen_files, inbox_query, kept_uploads
+from webapp.ui.inbox.rows import filter_options, inbox_rows
+from webapp.ui.schema_forms import schema_fields, typed_data, upload_names
+
+
+@blueprint.get("/inbox")
+@signed_in
+def inbox() -> Any:
+    user = viewer()
+    query = inbox_query(request.args)
+    tasks = list_tasks(session(), user, query.filters, limit=PAGE_SIZE, offset=query.offset)
+    total = count_tasks(session(), user, query.filters)
+    return render_template(
+        "inbox/inbox.html",
+        rows=inbox_rows(session(), tasks, now()),
+        total=total,
+        pages=max(math.ceil(total / PAGE_SIZE), 1),
+        counts=task_counts_by_name(session(), user),
+        options=filter_options(session()),
+        query=query,
+    )
+
+
+@blueprint.get("/tasks/<task_id>")
+@signed_in
+def task(task_id: str) -> Any:
+    return _task_page(get_task(session(), viewer(), task_id), {}, {}, {})
+
+
+@blueprint.post("/tasks/<task_id>")
+@signed_in
+def complete(task_id: str) -> Any:
+    user = viewer()
+    found = get_task(session(), user, task_id)
+    schema = _schema(found)
+    data, entered = typed_data(schema, request.form)
+    names = upload_names(schema)
+    uploads, upload_errors = _store_files(user, names, request.files)
+    uploads = kept_uploads(request.form, names) | uploads
+    data.update(uploads)
+    if upload_errors:
+        # A file that could not be stored stops the submission: completing without it
+        # would quietly drop what the person meant to send.
+        return _task_page(found, entered, upload_errors, uploads, status=422)
+    try:
+        application = complete_task(session(), user, task_id, data, settings().forms_dir, now())
+        commit()
+    except Invalid as error:
+        session().rollback()
+        return _task_page(get_task(session(), user, task_id), entered, error.fields, uploads, status=422)
+    except Conflict as error:
+        session().rollback()
+        flash(f"The task was not completed: {error.message}.", "error")
+        return redirect(url_for("ui.inbox.inbox"))
+    flash(f"Done: {labels.task_title(found.name)}.", "success")
+    if found.role == "officer":
+        return redirect(url_for("ui.portal.application", application_id=application.id))
+    return redirect(url_for("ui.inbox.inbox"))
+
+
+@blueprint.post("/tasks/<task_id>/claim")
+@signed_in
+def claim(task_id: str) -> Any:
+    return _claim_or_return(task_id, claim_task, "You have taken the task; colleagues see it is yours.")
+
+
+@blueprint.post("/tasks/<task_id>/unclaim")
+@signed_in
+def unclaim(task_id: str) -> Any:
+    return _claim_or_return(task_id, unclaim_task, "The task is back in the shared inbox.")
+
+
+def _claim_or_return(task_id: str, action: Any, done: str) -> Any:
+    back = safe_next(request.form.get("next"), url_for("ui.inbox.task", task_id=task_id))
+    try:
+        action(session(), viewer(), task_id, now())
+        commit()
+    except Conflict as error:
+        session().rollback()
+        flash(f"Nothing changed: {error.message}.", "error")
+    else:
+        flash(done, "success")
+    return redirect(back)
+
+
+def _schema(task: HumanTask) -> dict[str, Any]:
+    return load_form(settings().forms_dir, task.form_file) if task.form_file else {}
+
+
+def _store_files(user: User, names: list[str], files: Any) -> tuple[dict[str, str], dict[str, str]]:
+    """Store each chosen file (as POST /api/v1/uploads does) and keep it even if the form fails."""
+    stored: dict[str, str] = {}
+    errors: dict[str, str] = {}
+    for name, file in chosen_files(files, names).items():
+        try:
+            upload = store_upload(session(), user, file.filename or "upload", file.stream, settings().upload_dir, now())
+        except Invalid as error:
+            errors[name] = error.fields.get("file", error.message)
+        except TooLarge as error:
+            errors[name] = error.message
+        else:
+            stored[name] = upload.id
+    if stored:
+        commit()
+    return stored, errors
+
+
+def _task_page(
+    task: HumanTask,
+    entered: Mapping[str, str],
+    errors: Mapping[str, str],
+    uploads: Mapping[str, str],
+    status: int = 200,
+) -> Any:
+    user = viewer()
+    application = session().get_one(Application, task.application_id)
+    schema = _schema(task)
+    fields = _with_uploads(bind(schema_fields(schema), entered, errors), uploads, user)
+    return (
+        render_template(
+            "inbox/task.html",
+            task=task,
+            form_title=schema.get("title") or task.title,
+            form_description=schema.get("description") or "",
+            fields=fields,
+            problems=unplaced_errors(fields, errors),
+            has_errors=bool(errors),
+            dossier=build_dossier(session(), user, application),
+            overdue=task.due_at is not None and task.due_at < now(),
+        ),
+        status,
+    )
+
+
+def _with_uploads(fields: list[Field], uploads: Mapping[str, str], user: User) -> list[Field]:
+    """Show the files already stored for upload fields, so they need not be chosen again."""
+    if not uploads:
+        return fields
+    rows = session().scalars(select(Upload).where(Upload.id.in_(uploads.values()), Upload.owner_id == user.id))
+    names = {row.id: row.original_name for row in rows}
+    result = []
+    for item in fields:
+        upload_id = uploads.get(item.name)
+        if upload_id in names:
+            item = replace(item, attached_id=upload_id, attached_name=names[upload_id])
+        result.append(item)
+    return result

@@ -1,0 +1,1 @@
+"""The officer portal: courses, applying, my applications, one application, withdrawing."""

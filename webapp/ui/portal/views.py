@@ -1,0 +1,110 @@
+"""Home, courses, applying, my applications, one application, withdrawing, uploaded files."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response, flash, redirect, render_template, request, url_for
+
+from engine.errors import Conflict, Invalid, NotFound
+from engine.models import CourseRun
+from engine.services.applications import INDIA, get_application, submit_application, withdraw_application
+from engine.services.queries import list_applications, list_tasks
+from engine.services.uploads import read_upload
+from webapp.core.database import commit, now, session, settings
+from webapp.ui.dossier import build_dossier
+from webapp.ui.fields import bind, unplaced_errors
+from webapp.ui.identity import current_user, is_staff, require_any_role, signed_in, viewer
+from webapp.ui.portal.blueprint import portal
+from webapp.ui.portal.catalogue import catalogue
+from webapp.ui.portal.forms import DECLARATION, declaration_given
+
+
+@portal.get("/")
+def home() -> Any:
+    user = current_user()
+    if user is not None:
+        if is_staff(user):
+            return redirect(url_for("ui.inbox.inbox"))
+        if user.has_role("officer"):
+            return redirect(url_for("ui.portal.applications"))
+        if user.has_role("process_owner"):
+            return redirect(url_for("ui.processes.definitions"))
+    return render_template("portal/home.html", entries=catalogue(session(), _today()))
+
+
+@portal.get("/courses")
+def courses() -> Any:
+    return render_template("portal/courses.html", entries=catalogue(session(), _today()))
+
+
+@portal.route("/runs/<int:run_id>/apply", methods=["GET", "POST"])
+@signed_in
+def apply(run_id: int) -> Any:
+    require_any_role("officer")
+    run = session().get(CourseRun, run_id)
+    if run is None:
+        raise NotFound(f"course run {run_id} not found")
+    if request.method == "GET":
+        return render_template("portal/apply.html", run=run, field=DECLARATION)
+    declared = declaration_given(request.form)
+    try:
+        application = submit_application(session(), viewer(), run_id, declared, now())
+        commit()
+    except Invalid as error:
+        (field,) = bind([DECLARATION], {}, error.fields)
+        problems = [error.message, *unplaced_errors([DECLARATION], error.fields)]
+        return render_template("portal/apply.html", run=run, field=field, problems=problems), 422
+    if (application.eligibility or {}).get("eligible"):
+        flash("Your application was submitted. You are eligible on every rule.", "success")
+    else:
+        flash("Your application was submitted, but it does not meet the eligibility rules shown below.", "error")
+    return redirect(url_for("ui.portal.application", application_id=application.id))
+
+
+@portal.get("/applications")
+@signed_in
+def applications() -> Any:
+    user = viewer()
+    mine = list_applications(session(), user)
+    waiting = [task for task in list_tasks(session(), user) if task.role == "officer"]
+    return render_template("portal/applications.html", applications=mine, tasks=waiting)
+
+
+@portal.get("/applications/<int:application_id>")
+@signed_in
+def application(application_id: int) -> Any:
+    found = get_application(session(), viewer(), application_id)
+    return render_template("portal/application.html", dossier=build_dossier(session(), viewer(), found))
+
+
+@portal.route("/applications/<int:application_id>/withdraw", methods=["GET", "POST"])
+@signed_in
+def withdraw(application_id: int) -> Any:
+    found = get_application(session(), viewer(), application_id)
+    if found.officer_id != viewer().id:
+        raise NotFound(f"application {application_id} not found")
+    if request.method == "GET":
+        return render_template("portal/withdraw.html", application=found)
+    try:
+        withdraw_application(session(), viewer(), application_id, now())
+        commit()
+    except Conflict as error:
+        flash(f"The application was not withdrawn: {error.message}.", "error")
+    else:
+        flash("Your application has been withdrawn.", "success")
+    return redirect(url_for("ui.portal.application", application_id=application_id))
+
+
+@portal.get("/files/<upload_id>")
+@signed_in
+def uploaded_file(upload_id: str) -> Any:
+    stored, content = read_upload(session(), viewer(), upload_id, settings().upload_dir)
+    response = Response(content, mimetype=stored.content_type)
+    response.headers["Content-Disposition"] = "inline"
+    response.headers["Content-Security-Policy"] = "sandbox"
+    return response
+
+
+def _today() -> Any:
+    return now().astimezone(INDIA).date()

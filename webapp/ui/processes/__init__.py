@@ -1,0 +1,1 @@
+"""Deployed process definitions, with their diagrams (for process owners and DoPT)."""
