@@ -19,7 +19,10 @@ def upload() -> Any:
     file = request.files.get("file")
     if file is None:
         raise Invalid("Send the file as multipart form field 'file'", {"file": "This field is required"})
-    stored = store_upload(session(), caller(), file.filename or "upload", file.stream, settings().upload_dir, now())
+    try:
+        stored = store_upload(session(), caller(), file.filename or "upload", file.stream, settings().upload_dir, now())
+    finally:
+        file.close()
     commit()
     return jsonify({"id": stored.id, "content_type": stored.content_type, "size": stored.size}), 201
 
