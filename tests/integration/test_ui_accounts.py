@@ -1,0 +1,184 @@
+"""The web UI's sign-in, session cookie, CSRF check and officer registration (Flask test client)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import select
+from werkzeug.test import TestResponse
+
+from engine.bootstrap import Database
+from engine.config import Settings
+from engine.models import Application, User
+from engine.services.applications import submit_application
+from tests.factories import NOW, make_officer, make_run
+from webapp import create_app
+
+PASSWORD = "secret-password"
+
+
+@pytest.fixture
+def app(settings: Settings, db: Database) -> Iterator[Flask]:
+    app = create_app(
+        {
+            "DATABASE_URL": settings.database_url,
+            "INSTANCE_PATH": settings.instance_path,
+            "TESTING": True,
+            "IGOT_NOW": NOW,
+        }
+    )
+    yield app
+    app.extensions["igot_db"].engine.dispose()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def officer(db: Database) -> str:
+    with db.sessions() as session, session.begin():
+        return make_officer(session, username="asha", full_name="Asha Rao").username
+
+
+def csrf_token(client: FlaskClient, path: str = "/sign-in", base_url: str = "http://localhost") -> str:
+    match = re.search(r'name="csrf_token" value="([^"]+)"', client.get(path, base_url=base_url).text)
+    assert match, f"no CSRF token on {path}"
+    return match.group(1)
+
+
+def post_sign_in(
+    client: FlaskClient, username: str, password: str, base_url: str = "http://localhost", **extra: str
+) -> TestResponse:
+    return client.post(
+        "/sign-in",
+        base_url=base_url,
+        data={"csrf_token": csrf_token(client, base_url=base_url), "username": username, "password": password, **extra},
+    )
+
+
+def problem_text(html: str) -> str:
+    match = re.search(r'<div class="error-summary".*?</div>', html, re.S)
+    assert match, "no error summary on the page"
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", match.group(0))).strip()
+
+
+def test_sign_in_with_the_right_password_opens_the_officers_applications(client: FlaskClient, officer: str) -> None:
+    response = post_sign_in(client, officer, PASSWORD)
+
+    assert response.status_code == 302
+    assert client.get("/").location == "/applications"
+
+
+def test_wrong_password_and_unknown_user_get_the_same_message(client: FlaskClient, officer: str) -> None:
+    wrong_password = post_sign_in(client, officer, "not-the-password")
+    unknown_user = post_sign_in(client, "nobody-of-that-name", PASSWORD)
+
+    assert wrong_password.status_code == unknown_user.status_code == 401
+    assert problem_text(wrong_password.text) == problem_text(unknown_user.text)
+    assert "Wrong username or password" in problem_text(unknown_user.text)
+
+
+def test_failed_sign_ins_are_kept_and_lock_the_account(client: FlaskClient, officer: str) -> None:
+    for _attempt in range(5):
+        post_sign_in(client, officer, "not-the-password")
+
+    assert post_sign_in(client, officer, PASSWORD).status_code == 401
+
+
+def test_sign_in_does_not_redirect_to_another_site(client: FlaskClient, officer: str) -> None:
+    response = post_sign_in(client, officer, PASSWORD, next="https://evil.example/phish")
+
+    assert response.location == "/"
+
+
+def test_post_without_csrf_token_is_refused_and_changes_nothing(
+    client: FlaskClient, db: Database, officer: str
+) -> None:
+    with db.sessions() as session, session.begin():
+        user = session.scalars(select(User).where(User.username == officer)).one()
+        application_id = submit_application(session, user, make_run(session).id, True, NOW).id
+    post_sign_in(client, officer, PASSWORD)
+
+    response = client.post(f"/applications/{application_id}/withdraw", data={})
+
+    assert response.status_code == 400
+    with db.sessions() as session:
+        assert session.get_one(Application, application_id).status == "awaiting_cadre_approval"
+
+
+def test_sign_in_without_csrf_token_is_refused(client: FlaskClient, officer: str) -> None:
+    response = client.post("/sign-in", data={"username": officer, "password": PASSWORD})
+
+    assert response.status_code == 400
+    assert client.get("/applications").status_code == 302  # still signed out: sent to sign in
+
+
+def test_session_cookie_is_httponly_and_samesite_lax(client: FlaskClient, officer: str) -> None:
+    response = post_sign_in(client, officer, PASSWORD)
+
+    cookie = response.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie
+    assert "SameSite=Lax" in cookie
+    assert "Secure" not in cookie
+
+
+def test_session_cookie_is_secure_over_https(client: FlaskClient, officer: str) -> None:
+    response = post_sign_in(client, officer, PASSWORD, base_url="https://localhost")
+
+    assert "Secure" in response.headers["Set-Cookie"]
+
+
+def test_sign_out_ends_the_session(client: FlaskClient, officer: str) -> None:
+    post_sign_in(client, officer, PASSWORD)
+
+    client.post("/sign-out", data={"csrf_token": csrf_token(client, "/applications")})
+
+    assert client.get("/applications").status_code == 302
+
+
+def registration(**changes: str) -> dict[str, str]:
+    form = {
+        "username": "meera",
+        "password": "long-enough-password",
+        "full_name": "Meera Iyer",
+        "email": "meera@example.gov.in",
+        "mobile": "+919812345678",
+        "service": "CSS_A",
+        "cca": "DOPT-CSS",
+        "designation": "Deputy Secretary",
+        "date_of_joining": "2014-01-15",
+        "date_of_birth": "1980-05-05",
+        "edx_username": "meera_edx",
+    }
+    form.update(changes)
+    return form
+
+
+def test_registration_creates_the_officer_and_signs_them_in(client: FlaskClient, db: Database) -> None:
+    response = client.post("/register", data={"csrf_token": csrf_token(client, "/register"), **registration()})
+
+    assert response.location == "/courses"
+    assert client.get("/").location == "/applications"
+    with db.sessions() as session:
+        user = session.scalars(select(User).where(User.username == "meera")).one()
+        assert user.officer is not None and user.officer.cca_code == "DOPT-CSS"
+
+
+def test_registration_error_shows_beside_the_field_and_keeps_values_but_not_the_password(
+    client: FlaskClient,
+) -> None:
+    form = registration(email="not-an-address")
+
+    response = client.post("/register", data={"csrf_token": csrf_token(client, "/register"), **form})
+
+    assert response.status_code == 422
+    assert re.search(r'id="field-email-error"[^>]*>.*?Enter an e-mail address', response.text, re.S)
+    assert 'value="Meera Iyer"' in response.text
+    assert 'value="not-an-address"' in response.text
+    assert "long-enough-password" not in response.text
