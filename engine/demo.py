@@ -6,6 +6,7 @@ is what the product does. Running it twice adds nothing the second time.
 
 from __future__ import annotations
 
+import io
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -14,12 +15,13 @@ from sqlalchemy.orm import Session
 
 from engine.bootstrap import Database
 from engine.config import Settings
-from engine.models import Application, Coupon, CourseRun, HumanTask, Upload, User
+from engine.models import Application, Coupon, CourseRun, HumanTask, User
 from engine.services.applications import submit_application
 from engine.services.people import create_user, register_officer
 from engine.services.reference import create_course_run
 from engine.services.tasks import complete_task
 from engine.services.timers import fire_instance
+from engine.services.uploads import store_upload
 
 DEMO_PASSWORD = "demo-pass-2026"  # noqa: S105 - printed by `igot demo` on purpose
 
@@ -87,8 +89,8 @@ def _populate(session: Session, settings: Settings, now: datetime) -> None:
     for application in (fatima, meera_old):
         fire_instance(session, application.instance_id or 0, now)
 
-    certificate = _upload(session, officers["meera"], now)
-    proof = _upload(session, officers["meera"], now)
+    certificate = _upload(session, officers["meera"], settings, now)
+    proof = _upload(session, officers["meera"], settings, now)
     result = {"final_grade": 81, "proctored_exam": "passed", "certificate_upload": certificate}
     _work(session, officers["meera"], meera_old, result, settings, now)
     claim = {
@@ -137,22 +139,9 @@ def _run(session: Session, code: str, starts_on: date, closes_on: date) -> Cours
     )
 
 
-def _upload(session: Session, officer: User, now: datetime) -> str:
-    import secrets
-
-    upload_id = secrets.token_hex(16)
-    session.add(
-        Upload(
-            id=upload_id,
-            owner_id=officer.id,
-            content_type="application/pdf",
-            size=0,
-            original_name="demo.pdf",
-            created_at=now,
-        )
-    )
-    session.flush()
-    return upload_id
+def _upload(session: Session, officer: User, settings: Settings, now: datetime) -> str:
+    document = io.BytesIO(b"%PDF-1.4\n% iGOT demo document\n%%EOF\n")
+    return store_upload(session, officer, "demo.pdf", document, settings.upload_dir, now).id
 
 
 def _work(

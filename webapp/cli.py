@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -17,9 +19,14 @@ from engine.services.people import create_user
 from engine.services.timers import fire_due_timers
 
 
-def _open() -> tuple[Settings, Database]:
+@contextmanager
+def _open() -> Iterator[tuple[Settings, Database]]:
     settings = load_settings()
-    return settings, open_database(settings)
+    database = open_database(settings)
+    try:
+        yield settings, database
+    finally:
+        database.engine.dispose()
 
 
 @click.group()
@@ -30,11 +37,11 @@ def main() -> None:
 @main.command("init")
 def init_command() -> None:
     """Create or upgrade the schema, load reference data, deploy processes/."""
-    settings, database = _open()
-    for result in init(settings, database):
-        state = "deployed" if result.created else "unchanged"
-        click.echo(f"{result.key} v{result.version}: {state}")
-    click.echo(f"database ready: {database.engine.url.render_as_string(hide_password=True)}")
+    with _open() as (settings, database):
+        for result in init(settings, database):
+            state = "deployed" if result.created else "unchanged"
+            click.echo(f"{result.key} v{result.version}: {state}")
+        click.echo(f"database ready: {database.engine.url.render_as_string(hide_password=True)}")
 
 
 @main.command("demo")
@@ -42,9 +49,9 @@ def demo_command() -> None:
     """init, then demo users for every role and applications in several states."""
     from engine.demo import load_demo
 
-    settings, database = _open()
-    init(settings, database)
-    logins = load_demo(database, settings, datetime.now(UTC))
+    with _open() as (settings, database):
+        init(settings, database)
+        logins = load_demo(database, settings, datetime.now(UTC))
     click.echo("Demo data loaded. Sign in with any of these (username / password):")
     for username, roles, password in logins:
         click.echo(f"  {username:<14} {password:<16} {', '.join(roles)}")
@@ -64,9 +71,8 @@ def user_add(name: str, roles: tuple[str, ...], cca: str | None, password: str |
     """Create a user."""
     if password is None:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
-    _settings, database = _open()
     try:
-        with database.sessions() as session, session.begin():
+        with _open() as (_settings, database), database.sessions() as session, session.begin():
             create_user(session, name, str(password), list(roles), cca)
     except Invalid as error:
         for field, message in error.fields.items():
@@ -82,20 +88,20 @@ def user_add(name: str, roles: tuple[str, ...], cca: str | None, password: str |
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def deploy_command(files: tuple[Path, ...]) -> None:
     """Deploy BPMN files as new versions, validated exactly as the API does."""
-    settings, database = _open()
     failed = False
-    for path in files:
-        try:
-            with database.sessions() as session, session.begin():
-                result = deploy(session, path.read_bytes(), "igot deploy", settings.forms_dir)
-        except DeployRefused as error:
-            failed = True
-            click.echo(f"{path}: refused: {error.message}", err=True)
-            for detail in error.details:
-                click.echo(f"  - {detail}", err=True)
-            continue
-        state = "deployed" if result.created else "unchanged"
-        click.echo(f"{path}: {result.key} v{result.version} {state}")
+    with _open() as (settings, database):
+        for path in files:
+            try:
+                with database.sessions() as session, session.begin():
+                    result = deploy(session, path.read_bytes(), "igot deploy", settings.forms_dir)
+            except DeployRefused as error:
+                failed = True
+                click.echo(f"{path}: refused: {error.message}", err=True)
+                for detail in error.details:
+                    click.echo(f"  - {detail}", err=True)
+                continue
+            state = "deployed" if result.created else "unchanged"
+            click.echo(f"{path}: {result.key} v{result.version} {state}")
     if failed:
         sys.exit(1)
 
@@ -113,13 +119,13 @@ def timers_command(now_text: str | None, loop: bool) -> None:
             raise click.BadParameter(f"not an ISO 8601 time: {now_text}", param_hint="--now") from error
         if now.tzinfo is None:
             raise click.BadParameter("give an offset, e.g. 2027-03-02T10:00:00+05:30", param_hint="--now")
-    _settings, database = _open()
-    while True:
-        fired = fire_due_timers(database.sessions, now or datetime.now(UTC))
-        click.echo(f"{fired} instance(s) moved by timers")
-        if not loop:
-            return
-        time.sleep(30)
+    with _open() as (_settings, database):
+        while True:
+            fired = fire_due_timers(database.sessions, now or datetime.now(UTC))
+            click.echo(f"{fired} instance(s) moved by timers")
+            if not loop:
+                return
+            time.sleep(30)
 
 
 @main.command("serve")

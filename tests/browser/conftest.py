@@ -80,11 +80,10 @@ class Site:
 
     def task_id(self, application_id: int, name: str) -> str:
         with self.db.sessions() as session:
-            return session.scalars(
-                select(HumanTask.id).where(
-                    HumanTask.application_id == application_id, HumanTask.name == name, HumanTask.state == "open"
-                )
-            ).one()
+            query = select(HumanTask.id).where(
+                HumanTask.application_id == application_id, HumanTask.name == name, HumanTask.state == "open"
+            )
+            return str(session.scalars(query).one())
 
 
 @pytest.fixture(scope="module")

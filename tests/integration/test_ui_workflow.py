@@ -13,6 +13,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from werkzeug.test import TestResponse
 
 from engine.bootstrap import Database
 from engine.config import Settings
@@ -70,15 +71,14 @@ class World:
 
     def task_id(self, application_id: int, name: str) -> str:
         with self.db.sessions() as session:
-            return session.scalars(
-                select(HumanTask.id).where(
-                    HumanTask.application_id == application_id, HumanTask.name == name, HumanTask.state == "open"
-                )
-            ).one()
+            query = select(HumanTask.id).where(
+                HumanTask.application_id == application_id, HumanTask.name == name, HumanTask.state == "open"
+            )
+            return str(session.scalars(query).one())
 
     def status(self, application_id: int) -> str:
         with self.db.sessions() as session:
-            return session.get_one(Application, application_id).status
+            return str(session.get_one(Application, application_id).status)
 
     def add_coupon(self, code: str) -> None:
         with self.db.sessions() as session, session.begin():
@@ -119,7 +119,7 @@ def sign_in(client: FlaskClient, username: str) -> None:
     assert client.post("/sign-in", data=data).status_code == 302
 
 
-def submit(client: FlaskClient, task_id: str, data: dict[str, object]) -> object:
+def submit(client: FlaskClient, task_id: str, data: dict[str, object]) -> TestResponse:
     token = csrf_token(client, f"/tasks/{task_id}")
     return client.post(f"/tasks/{task_id}", data={"csrf_token": token, **data})
 
