@@ -21,11 +21,11 @@ def day(value: date | datetime | str | None) -> str:
         return ""
     if isinstance(value, str):
         try:
-            value = date.fromisoformat(value[:10])
+            return date.fromisoformat(value[:10]).strftime("%d-%m-%Y")
         except ValueError:
             return value
     if isinstance(value, datetime):
-        value = value.astimezone(INDIA).date()
+        value = value.astimezone(INDIA)
     return value.strftime("%d-%m-%Y")
 
 

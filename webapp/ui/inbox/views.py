@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import replace
-from typing import Any
+from typing import Any, BinaryIO, cast
 
 from flask import flash, redirect, render_template, request, url_for
 from sqlalchemy import select
@@ -67,7 +67,7 @@ def complete(task_id: str) -> Any:
         # would quietly drop what the person meant to send.
         return _task_page(found, entered, upload_errors, uploads, status=422)
     try:
-        application = complete_task(session(), user, task_id, data, settings().forms_dir, now())
+        complete_task(session(), user, task_id, data, settings().forms_dir, now())
         commit()
     except Invalid as error:
         session().rollback()
@@ -75,11 +75,9 @@ def complete(task_id: str) -> Any:
     except Conflict as error:
         session().rollback()
         flash(f"The task was not completed: {error.message}.", "error")
-        return redirect(url_for("ui.inbox.inbox"))
+        return redirect(_after_task(found))
     flash(f"Done: {labels.task_title(found.name)}.", "success")
-    if found.role == "officer":
-        return redirect(url_for("ui.portal.application", application_id=application.id))
-    return redirect(url_for("ui.inbox.inbox"))
+    return redirect(_after_task(found))
 
 
 @blueprint.post("/tasks/<task_id>/claim")
@@ -107,6 +105,13 @@ def _claim_or_return(task_id: str, action: Any, done: str) -> Any:
     return redirect(back)
 
 
+def _after_task(task: HumanTask) -> str:
+    """Officers go back to their application; staff to the inbox for the next task."""
+    if task.role == "officer":
+        return url_for("ui.portal.application", application_id=task.application_id)
+    return url_for("ui.inbox.inbox")
+
+
 def _schema(task: HumanTask) -> dict[str, Any]:
     return load_form(settings().forms_dir, task.form_file) if task.form_file else {}
 
@@ -117,7 +122,8 @@ def _store_files(user: User, names: list[str], files: Any) -> tuple[dict[str, st
     errors: dict[str, str] = {}
     for name, file in chosen_files(files, names).items():
         try:
-            upload = store_upload(session(), user, file.filename or "upload", file.stream, settings().upload_dir, now())
+            stream = cast(BinaryIO, file.stream)
+            upload = store_upload(session(), user, file.filename or "upload", stream, settings().upload_dir, now())
         except Invalid as error:
             errors[name] = error.fields.get("file", error.message)
         except TooLarge as error:
