@@ -23,7 +23,7 @@ from engine.definitions import bundle_by_ids, bundle_for_new_instance
 from engine.errors import Conflict
 from engine.host import ScriptHost
 from engine.lanes import LANE_ROLES
-from engine.models import Application, AuditEntry, HumanTask, ProcessInstance
+from engine.models import Application, AuditEntry, HumanTask, Notification, ProcessInstance
 from engine.runtime import (
     boundary_deadline,
     current_data,
@@ -161,7 +161,7 @@ def _sync_tasks(
                 instance_id=instance.id,
                 application_id=application.id,
                 name=task.task_spec.name,
-                title=task.task_spec.bpmn_name or task.task_spec.name,
+                title=row_title(task),
                 lane=lane,
                 role=role,
                 scope_cca=application.cca_code if role == "cca_approver" else None,
@@ -173,6 +173,8 @@ def _sync_tasks(
                 due_at=boundary_deadline(task),
             )
         )
+        if role == "officer":
+            _tell_officer_what_to_do(session, application, row_title(task), _instructions(task), now)
         session.add(
             AuditEntry(
                 at=now,
@@ -184,6 +186,26 @@ def _sync_tasks(
                 detail={"lane": lane},
             )
         )
+
+
+def row_title(task: Any) -> str:
+    """The task's name as drawn in the diagram, else its id."""
+    return str(task.task_spec.bpmn_name or task.task_spec.name)
+
+
+def _tell_officer_what_to_do(
+    session: Session, application: Application, title: str, instructions: str | None, now: datetime
+) -> None:
+    # Officers use the system rarely: each task waiting for them is also a message.
+    session.add(
+        Notification(
+            recipient_id=application.officer_id,
+            at=now,
+            subject=f"Action needed: {title}"[:255],
+            body=instructions or "Open your application to continue.",
+            application_id=application.id,
+        )
+    )
 
 
 def _close_tasks(

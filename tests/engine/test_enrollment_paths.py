@@ -215,3 +215,18 @@ def test_application_after_the_last_date_is_ineligible(db: Database, settings: S
     flow = Flow(db, settings, closes_on=date(2027, 1, 9))
     application_id = flow.apply(flow.officer())
     assert flow.status(application_id) == "ineligible"
+
+
+def test_ineligible_officer_is_told_every_reason(flow: Flow) -> None:
+    officer = flow.officer(service="OTHER")
+    flow.apply(officer)
+    assert flow.notifications(officer)[0].startswith("Not eligible")
+    assert "Other" in flow.notification_bodies(officer) or "OTHER" in flow.notification_bodies(officer)
+
+
+def test_officer_is_told_when_the_result_is_due(flow: Flow) -> None:
+    flow.add_coupons("POOL-0009")
+    officer = flow.officer()
+    approve_and_confirm(flow, officer)
+    flow.timers(RUN_RESULT_OPENS)
+    assert "Action needed: Report course result" in flow.notifications(officer)
