@@ -182,3 +182,14 @@ def test_registration_error_shows_beside_the_field_and_keeps_values_but_not_the_
     assert 'value="Meera Iyer"' in response.text
     assert 'value="not-an-address"' in response.text
     assert "long-enough-password" not in response.text
+
+
+def test_language_switch_shows_the_page_in_hindi(client: FlaskClient) -> None:
+    response = client.get("/language/hi?next=/sign-in", follow_redirects=True)
+
+    assert '<html lang="hi">' in response.text
+    assert "<h1>साइन इन करें</h1>" in response.text
+
+
+def test_language_switch_does_not_redirect_to_another_site(client: FlaskClient) -> None:
+    assert client.get("/language/hi?next=//evil.example/").location == "/"

@@ -34,6 +34,8 @@ HINDI: dict[str, str] = {
     "Username": "उपयोगकर्ता नाम",
     "Password": "पासवर्ड",
     "Apply": "आवेदन करें",
+    "Submit": "जमा करें",
+    "Submit application": "आवेदन जमा करें",
     "Status": "स्थिति",
     "History": "इतिहास",
     "Eligibility": "पात्रता",
