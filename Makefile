@@ -27,8 +27,8 @@ run: setup
 	$(BIN)/igot serve --host 127.0.0.1 --port 5000
 
 lint: setup
-	$(BIN)/ruff check engine webapp tests
-	$(BIN)/ruff format --check engine webapp tests
+	$(BIN)/ruff check engine webapp tests benchmarks
+	$(BIN)/ruff format --check engine webapp tests benchmarks
 	$(BIN)/mypy engine
 
 test: setup lint

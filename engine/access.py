@@ -24,6 +24,11 @@ def can_see_application(user: User, application: Application) -> bool:
     return user.has_role("officer") and application.officer_id == user.id
 
 
+def can_see_coupon(user: User, application: Application) -> bool:
+    """The coupon code is shown to its officer, the course team and DoPT only."""
+    return application.officer_id == user.id or user.has_role("course_team") or user.has_role("dopt")
+
+
 def visible_applications(user: User) -> ColumnElement[bool]:
     """The same rule as can_see_application, as an SQL condition for lists."""
     if any(user.has_role(role) for role in SEE_ALL_APPLICATIONS):

@@ -7,6 +7,7 @@ either saves a consistent state with version + 1 or raises and leaves nothing be
 
 from __future__ import annotations
 
+import gzip
 import json
 import threading
 from collections.abc import Callable, Iterator
@@ -67,15 +68,20 @@ def _serializer() -> BpmnWorkflowSerializer:
     return serializer
 
 
-def dump_state(workflow: BpmnWorkflow) -> str:
-    """The instance's state as JSON, without the spec."""
-    return str(_serializer().serialize_json(workflow))
+def dump_state(workflow: BpmnWorkflow) -> bytes:
+    """The instance's state: JSON without the spec, gzipped (20 KB of JSON becomes about 3 KB)."""
+    return gzip.compress(str(_serializer().serialize_json(workflow)).encode("utf-8"), compresslevel=6)
 
 
-def load_workflow(state: str, bundle: SpecBundle, environment: SandboxedEnvironment) -> BpmnWorkflow:
+def state_json(state: bytes) -> str:
+    """The stored state as readable JSON (for operators and tests)."""
+    return gzip.decompress(state).decode("utf-8")
+
+
+def load_workflow(state: bytes, bundle: SpecBundle, environment: SandboxedEnvironment) -> BpmnWorkflow:
     """Restore a workflow on its bound specs, with the sandboxed script engine attached."""
     serializer = _serializer()
-    dct = json.loads(state)
+    dct = json.loads(state_json(state))
     serializer.migrate(dct)
     workflow: BpmnWorkflow = serializer.from_dict(dct, bundle=bundle)
     workflow.script_engine = PythonScriptEngine(environment=environment)

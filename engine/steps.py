@@ -55,7 +55,7 @@ def start_process(
         definition_id=bundle.top_definition_id,
         process_key=bundle.key,
         bundle=list(bundle.definition_ids),
-        state="{}",
+        state=b"",
         created_at=now,
     )
     session.add(instance)

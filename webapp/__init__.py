@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from pathlib import Path
 from typing import Any
 
 from flask import Flask
@@ -36,7 +37,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     return app
 
 
-def _instance_secret(instance_path: Any) -> str:
+def _instance_secret(instance_path: Path) -> str:
     """A per-installation secret kept in the instance folder, made on first start."""
     path = instance_path / "secret_key"
     instance_path.mkdir(parents=True, exist_ok=True)

@@ -85,17 +85,13 @@ def submit_application(
             for other in others
         ],
     }
+    # Recorded before the process starts, so the timeline reads in the order things happened.
+    submitted = AuditEntry(at=now, actor=user.username, action="submitted", application_id=application.id)
+    session.add(submitted)
+    session.flush()
     start_process(session, application, ENROLLMENT_PROCESS, data, user.username, now)
-    session.add(
-        AuditEntry(
-            at=now,
-            actor=user.username,
-            action="submitted",
-            application_id=application.id,
-            instance_id=application.instance_id,
-            detail={"eligible": application.eligibility.get("eligible")},
-        )
-    )
+    submitted.instance_id = application.instance_id
+    submitted.detail = {"eligible": application.eligibility.get("eligible")}
     session.flush()
     return application
 

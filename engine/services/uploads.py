@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 from datetime import datetime
 from pathlib import Path
-from typing import BinaryIO
+from typing import IO
 
 from sqlalchemy.orm import Session
 
@@ -30,7 +30,7 @@ def sniff_content_type(head: bytes) -> str | None:
 
 
 def store_upload(
-    session: Session, user: User, original_name: str, stream: BinaryIO, upload_dir: Path, now: datetime
+    session: Session, user: User, original_name: str, stream: IO[bytes], upload_dir: Path, now: datetime
 ) -> Upload:
     """Save a file under a random name; refuse what is too large or not PDF/PNG/JPEG."""
     content = stream.read(MAX_UPLOAD_BYTES + 1)

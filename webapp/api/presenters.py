@@ -7,10 +7,9 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from engine.access import can_see_coupon
 from engine.models import CCA, Application, Course, CourseRun, HumanTask, Notification, ProcessDefinition, User
 from engine.services.queries import history, open_tasks, process_of
-
-COUPON_VISIBLE_TO = ("course_team", "dopt")
 
 
 def timestamp(moment: datetime | None) -> str | None:
@@ -23,7 +22,6 @@ def application_json(session: Session, application: Application, viewer: User) -
     officer = application.officer
     profile = officer.officer
     process = process_of(session, application)
-    coupon_visible = application.officer_id == viewer.id or any(viewer.has_role(r) for r in COUPON_VISIBLE_TO)
     eligibility = application.eligibility or {}
     return {
         "id": application.id,
@@ -42,7 +40,7 @@ def application_json(session: Session, application: Application, viewer: User) -
             "warnings": eligibility.get("warnings", []),
             "checks": eligibility.get("checks", []),
         },
-        "coupon_code": application.coupon_code if coupon_visible else None,
+        "coupon_code": application.coupon_code if can_see_coupon(viewer, application) else None,
         "history": [
             {"at": timestamp(entry.at), "actor": entry.actor, "action": entry.action, "task": entry.task}
             for entry in history(session, application.id)

@@ -12,11 +12,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine.access import can_work_task
+from engine.access import can_see_coupon, can_work_task
 from engine.models import CCA, Application, AuditEntry, HumanTask, Notification, Officer, Upload, User
 from engine.services.queries import history, notifications_for, open_tasks
 from engine.statuses import is_final
-from webapp.api.presenters import COUPON_VISIBLE_TO
 
 
 @dataclass(frozen=True)
@@ -43,7 +42,7 @@ def build_dossier(session: Session, viewer: User, application: Application) -> D
     """Collect the dossier of an application the viewer may already see (checked by the caller)."""
     tasks = open_tasks(session, application.id)
     own = application.officer_id == viewer.id
-    coupon_visible = own or any(viewer.has_role(role) for role in COUPON_VISIBLE_TO)
+    coupon_visible = can_see_coupon(viewer, application)
     return Dossier(
         application=application,
         profile=application.officer.officer,

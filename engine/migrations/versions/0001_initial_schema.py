@@ -76,7 +76,7 @@ def upgrade() -> None:
     sa.Column('definition_id', sa.Integer(), nullable=False),
     sa.Column('process_key', sa.String(length=255), nullable=False),
     sa.Column('bundle', sa.JSON(), nullable=False),
-    sa.Column('state', sa.Text(), nullable=False),
+    sa.Column('state', sa.LargeBinary(), nullable=False),
     sa.Column('status', sa.String(length=16), nullable=False),
     sa.Column('next_due_at', UTCDateTime(), nullable=True),
     sa.Column('version', sa.Integer(), nullable=False),
