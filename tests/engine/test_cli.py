@@ -6,15 +6,21 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner, Result
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from engine.bootstrap import open_database
+from engine.bootstrap import Database, open_database
 from engine.config import Settings
 from engine.models import Application, HumanTask, ProcessDefinition, User
 from tests.engine.bpmn_samples import script_process
 from webapp.cli import main as igot
+
+
+@pytest.fixture(autouse=True)
+def _clean_database(db: Database) -> None:
+    """Every CLI test starts from an initialised, otherwise empty database."""
 
 
 @contextmanager
