@@ -81,6 +81,16 @@ def latest_definitions(session: Session) -> dict[str, ProcessDefinition]:
     return {row.key: row for row in rows}
 
 
+def get_definition(session: Session, key: str, version: int) -> ProcessDefinition:
+    """One deployed version, or NotFound."""
+    found = session.scalars(
+        select(ProcessDefinition).where(ProcessDefinition.key == key, ProcessDefinition.version == version)
+    ).first()
+    if found is None:
+        raise NotFound(f"process {key} version {version} not found")
+    return found
+
+
 def deploy(session: Session, xml: bytes, deployed_by: str, forms_dir: Path) -> DeployResult:
     """Validate a BPMN file and store it as the next version of its process.
 

@@ -30,23 +30,28 @@ def make_cca(session: Session, code: str = "TEST-CCA", approval_required: bool =
     return cca
 
 
-def make_officer(session: Session, **overrides: Any) -> User:
-    n = _next()
+def officer_body(username: str, **overrides: Any) -> dict[str, Any]:
+    """A valid officer registration (API body), eligible for 2027 runs unless overridden."""
     body = {
-        "username": f"officer{n}",
+        "username": username,
         "password": "secret-password",
-        "full_name": f"Officer Number {n}",
-        "email": f"officer{n}@example.gov.in",
+        "full_name": f"Officer {username}",
+        "email": f"{username}@example.gov.in",
         "mobile": "+919812345678",
         "service": "IAS",
         "cca": "DOPT-IAS",
         "designation": "Under Secretary",
         "date_of_joining": "2015-08-01",
         "date_of_birth": "1985-02-01",
-        "edx_username": f"edx_officer{n}",
+        "edx_username": f"{username}_edx",
     }
     body.update(overrides)
-    return register_officer(session, body, date(2030, 1, 1))
+    return body
+
+
+def make_officer(session: Session, **overrides: Any) -> User:
+    username = overrides.pop("username", f"officer{_next()}")
+    return register_officer(session, officer_body(username, **overrides), date(2030, 1, 1))
 
 
 def make_staff(session: Session, role: str, cca: str | None = None, username: str | None = None) -> User:

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from engine.access import can_see_application
 from engine.errors import Conflict, Forbidden, Invalid, NotFound
 from engine.models import CCA, Application, AuditEntry, CourseRun, User
+from engine.services.reference import run_summary
 from engine.statuses import is_final
 from engine.steps import cancel, lock_instance, start_process
 
@@ -98,15 +99,8 @@ def submit_application(
 
 def run_data(run: CourseRun) -> dict[str, Any]:
     """What the process knows of a run; dates as ISO strings so task data stays JSON."""
-    return {
-        "id": run.id,
-        "course": run.course_code,
-        "starts_on": run.starts_on.isoformat(),
-        "registration_closes_on": run.registration_closes_on.isoformat(),
-        "ends_on": run.ends_on.isoformat(),
-        "reimbursement_cap_usd": float(run.reimbursement_cap_usd),
-        "result_due_at": f"{(run.ends_on + timedelta(days=1)).isoformat()}T00:00:00{INDIA_OFFSET}",
-    }
+    result_due_at = f"{(run.ends_on + timedelta(days=1)).isoformat()}T00:00:00{INDIA_OFFSET}"
+    return {**run_summary(run), "result_due_at": result_due_at}
 
 
 def withdraw_application(session: Session, user: User, application_id: int, now: datetime) -> Application:

@@ -44,6 +44,18 @@ def load_reference_data(session: Session) -> None:
     session.flush()
 
 
+def run_summary(run: CourseRun) -> dict[str, Any]:
+    """A run as JSON-friendly data (ISO dates, the cap as a number)."""
+    return {
+        "id": run.id,
+        "course": run.course_code,
+        "starts_on": run.starts_on.isoformat(),
+        "registration_closes_on": run.registration_closes_on.isoformat(),
+        "ends_on": run.ends_on.isoformat(),
+        "reimbursement_cap_usd": float(run.reimbursement_cap_usd),
+    }
+
+
 def _text(body: dict[str, Any], name: str, limit: int, fields: dict[str, str]) -> str:
     value = body.get(name)
     if not isinstance(value, str) or not value.strip():

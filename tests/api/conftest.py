@@ -13,6 +13,7 @@ from flask.testing import FlaskClient
 from engine.bootstrap import Database
 from engine.config import Settings
 from engine.services.people import create_user
+from tests.factories import officer_body as factory_officer_body
 from webapp import create_app
 
 PASSWORD = "secret-password"
@@ -95,22 +96,7 @@ _officers = {"n": 0}
 
 def officer_body(**overrides: Any) -> dict[str, Any]:
     _officers["n"] += 1
-    n = _officers["n"]
-    body = {
-        "username": f"officer{n}",
-        "password": PASSWORD,
-        "full_name": f"Officer {n}",
-        "email": f"officer{n}@example.gov.in",
-        "mobile": "+919812345678",
-        "service": "IAS",
-        "cca": "DOPT-IAS",
-        "designation": "Deputy Secretary",
-        "date_of_joining": "2014-07-01",
-        "date_of_birth": "1984-03-02",
-        "edx_username": f"edx{n}",
-    }
-    body.update(overrides)
-    return body
+    return factory_officer_body(f"officer{_officers['n']}", **overrides)
 
 
 def register(client: FlaskClient, **overrides: Any) -> Api:

@@ -23,7 +23,7 @@ from engine.models import Coupon, HumanTask, User
 from engine.services.applications import submit_application
 from engine.services.people import create_user, register_officer
 from engine.services.reference import create_course_run
-from tests.factories import NOW
+from tests.factories import NOW, officer_body
 from webapp import create_app
 
 PASSWORD = "secret-password"
@@ -52,20 +52,7 @@ class Site:
     run_id: int
 
     def add_officer(self, username: str, full_name: str, **profile: str) -> None:
-        body = {
-            "username": username,
-            "password": PASSWORD,
-            "full_name": full_name,
-            "email": f"{username}@example.gov.in",
-            "mobile": "+919812345678",
-            "service": "IAS",
-            "cca": "DOPT-IAS",
-            "designation": "Under Secretary",
-            "date_of_joining": "2015-08-01",
-            "date_of_birth": "1985-02-01",
-            "edx_username": f"{username}_edx",
-            **profile,
-        }
+        body = officer_body(username, password=PASSWORD, full_name=full_name, **profile)
         with self.db.sessions() as session, session.begin():
             register_officer(session, body, NOW.date())
 

@@ -3,41 +3,18 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 import pytest
-from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 from werkzeug.test import TestResponse
 
 from engine.bootstrap import Database
-from engine.config import Settings
 from engine.models import Application, User
 from engine.services.applications import submit_application
 from tests.factories import NOW, make_officer, make_run
-from webapp import create_app
 
 PASSWORD = "secret-password"
-
-
-@pytest.fixture
-def app(settings: Settings, db: Database) -> Iterator[Flask]:
-    app = create_app(
-        {
-            "DATABASE_URL": settings.database_url,
-            "INSTANCE_PATH": settings.instance_path,
-            "TESTING": True,
-            "IGOT_NOW": NOW,
-        }
-    )
-    yield app
-    app.extensions["igot_db"].engine.dispose()
-
-
-@pytest.fixture
-def client(app: Flask) -> FlaskClient:
-    return app.test_client()
 
 
 @pytest.fixture

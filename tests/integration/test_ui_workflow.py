@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -22,30 +21,10 @@ from engine.services.applications import submit_application
 from engine.services.tasks import complete_task
 from engine.services.timers import fire_due_timers
 from tests.factories import NOW, make_officer, make_run, make_staff
-from webapp import create_app
 
 PASSWORD = "secret-password"
 PDF = b"%PDF-1.4\n% a tiny certificate\n"
 RUN_HAS_ENDED = datetime.fromisoformat("2027-06-16T00:00:01+05:30")
-
-
-@pytest.fixture
-def app(settings: Settings, db: Database) -> Iterator[Flask]:
-    app = create_app(
-        {
-            "DATABASE_URL": settings.database_url,
-            "INSTANCE_PATH": settings.instance_path,
-            "TESTING": True,
-            "IGOT_NOW": NOW,
-        }
-    )
-    yield app
-    app.extensions["igot_db"].engine.dispose()
-
-
-@pytest.fixture
-def client(app: Flask) -> FlaskClient:
-    return app.test_client()
 
 
 @dataclass

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from engine.access import can_see_coupon
 from engine.models import CCA, Application, Course, CourseRun, HumanTask, Notification, ProcessDefinition, User
 from engine.services.queries import history, open_tasks, process_of
+from engine.services.reference import run_summary
 
 
 def timestamp(moment: datetime | None) -> str | None:
@@ -83,14 +84,7 @@ def course_json(course: Course) -> dict[str, Any]:
 
 
 def course_run_json(run: CourseRun) -> dict[str, Any]:
-    return {
-        "id": run.id,
-        "course": run.course_code,
-        "starts_on": run.starts_on.isoformat(),
-        "registration_closes_on": run.registration_closes_on.isoformat(),
-        "ends_on": run.ends_on.isoformat(),
-        "reimbursement_cap_usd": float(run.reimbursement_cap_usd),
-    }
+    return run_summary(run)
 
 
 def notification_json(notification: Notification) -> dict[str, Any]:

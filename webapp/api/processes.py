@@ -7,8 +7,8 @@ from typing import Any
 from flask import Response, jsonify, request
 from sqlalchemy import select
 
-from engine.definitions import deploy
-from engine.errors import NotFound, TooLarge
+from engine.definitions import deploy, get_definition
+from engine.errors import TooLarge
 from engine.models import ProcessDefinition
 from engine.validation import MAX_XML_BYTES
 from webapp.api.blueprint import api
@@ -41,11 +41,5 @@ def deploy_definition() -> Any:
 @authenticated
 def definition_xml(key: str, version: int) -> Any:
     require_role("process_owner", "dopt")
-    row = (
-        session()
-        .scalars(select(ProcessDefinition).where(ProcessDefinition.key == key, ProcessDefinition.version == version))
-        .first()
-    )
-    if row is None:
-        raise NotFound(f"process {key} version {version} not found")
+    row = get_definition(session(), key, version)
     return Response(row.xml, mimetype="application/xml")

@@ -7,6 +7,7 @@ from typing import Any
 
 from engine.models import CCA
 from engine.rules import SERVICES
+from engine.services.people import PROFILE_FIELDS
 from webapp.ui.fields import Field, Option
 
 SIGN_IN_FIELDS: tuple[Field, ...] = (
@@ -94,19 +95,7 @@ def registration_fields(ccas: Iterable[CCA]) -> list[Field]:
     ]
 
 
-REGISTRATION_NAMES = (
-    "username",
-    "password",
-    "full_name",
-    "email",
-    "mobile",
-    "service",
-    "cca",
-    "designation",
-    "date_of_joining",
-    "date_of_birth",
-    "edx_username",
-)
+REGISTRATION_NAMES = ("username", "password", *PROFILE_FIELDS)
 
 
 def registration_body(form: Mapping[str, str]) -> dict[str, Any]:

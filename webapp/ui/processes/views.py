@@ -7,7 +7,7 @@ from typing import Any
 from flask import Response, render_template
 from sqlalchemy import select
 
-from engine.errors import NotFound
+from engine.definitions import get_definition
 from engine.models import ProcessDefinition
 from webapp.core.database import session
 from webapp.ui.identity import require_any_role, signed_in
@@ -39,11 +39,4 @@ def diagram_xml(key: str, version: int) -> Any:
 
 
 def _definition(key: str, version: int) -> ProcessDefinition:
-    found = (
-        session()
-        .scalars(select(ProcessDefinition).where(ProcessDefinition.key == key, ProcessDefinition.version == version))
-        .first()
-    )
-    if found is None:
-        raise NotFound(f"process {key} version {version} not found")
-    return found
+    return get_definition(session(), key, version)
