@@ -55,6 +55,8 @@ class StepFailed(EngineError):
     """A script or expression failed while running a step; nothing of the step was kept."""
 
     code = "step_failed"
+    instance_id: int | None = None
+    application_id: int | None = None
 
 
 class Unauthorized(EngineError):

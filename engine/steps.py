@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 from uuid import UUID
 
-from jinja2 import TemplateError
+from jinja2 import Template, TemplateError
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.exceptions import TaskNotFoundException
 from SpiffWorkflow.task import TaskState
@@ -20,7 +21,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from engine.definitions import bundle_by_ids, bundle_for_new_instance
-from engine.errors import Conflict
+from engine.errors import Conflict, StepFailed
 from engine.host import ScriptHost
 from engine.lanes import LANE_ROLES
 from engine.models import Application, AuditEntry, HumanTask, Notification, ProcessInstance
@@ -87,7 +88,11 @@ def advance(
     bundle = bundle_by_ids(session, instance.process_key, instance.bundle)
     environment = SandboxedEnvironment(ScriptHost(session, application, actor, now).helpers())
     workflow = load_workflow(instance.state, bundle, environment)
-    run_engine(workflow, action, now)
+    try:
+        run_engine(workflow, action, now)
+    except StepFailed as error:
+        error.instance_id, error.application_id = instance.id, application.id
+        raise
     _save(session, instance, workflow, application, now)
     return workflow
 
@@ -155,6 +160,7 @@ def _sync_tasks(
         lane = task.task_spec.lane or ""
         role = LANE_ROLES.get(lane, "")
         properties = task_properties(task)
+        instructions = _instructions(task)
         session.add(
             HumanTask(
                 id=task_id,
@@ -167,14 +173,14 @@ def _sync_tasks(
                 scope_cca=application.cca_code if role == "cca_approver" else None,
                 owner_username=application.officer.username if role == "officer" else None,
                 form_file=properties.get("formJsonSchemaFilename"),
-                instructions=_instructions(task),
+                instructions=instructions,
                 state="open",
                 created_at=now,
                 due_at=boundary_deadline(task),
             )
         )
         if role == "officer":
-            _tell_officer_what_to_do(session, application, row_title(task), _instructions(task), now)
+            _tell_officer_what_to_do(session, application, row_title(task), instructions, now)
         session.add(
             AuditEntry(
                 at=now,
@@ -237,12 +243,18 @@ def _find_task(workflow: BpmnWorkflow, task_id: str) -> Any:
         return None
 
 
+@lru_cache(maxsize=256)
+def _compiled(template: str) -> Template:
+    # Compiling a Jinja template costs milliseconds; the same few texts come back all day.
+    return jinja_sandbox.from_string(template)
+
+
 def _instructions(task: Any) -> str | None:
     template = (getattr(task.task_spec, "extensions", None) or {}).get("instructionsForEndUser")
     if not template:
         return None
     try:
-        return str(jinja_sandbox.from_string(template).render(**task.data))
+        return str(_compiled(template).render(**task.data))
     except TemplateError as error:
         return f"(instructions could not be shown: {error})"
 

@@ -43,7 +43,7 @@ def fire_due_timers(make_session: sessionmaker[Any], now: datetime) -> int:
             except Conflict:
                 continue
             except StepFailed as error:
-                record_incident(make_session, instance_id, None, str(error), now)
+                record_incident(make_session, instance_id, error.application_id, str(error), now)
     return fired
 
 

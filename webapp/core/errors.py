@@ -72,7 +72,7 @@ def init_app(app: Flask) -> None:
             extra["details"] = error.details
         if isinstance(error, StepFailed):
             session().rollback()
-            record_incident(database().sessions, None, None, error.message, now())
+            record_incident(database().sessions, error.instance_id, error.application_id, error.message, now())
             return error_response(500, error.code, "The process could not take this step; operators have been told.")
         return error_response(status, error.code, error.message, **extra)
 
