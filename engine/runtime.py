@@ -109,7 +109,8 @@ def engine_clock(now: datetime | None) -> Iterator[None]:
     SpiffWorkflow reads the time through its timer module's `datetime` name; swapping it
     is process-global, hence the lock.
     """
-    if now is None:
+    if now is None or abs((datetime.now(UTC) - now).total_seconds()) < 1:
+        # The real clock: no swap, so concurrent steps do not wait on the lock.
         yield
         return
     fixed = now.astimezone(UTC)
@@ -129,6 +130,9 @@ def engine_clock(now: datetime | None) -> Iterator[None]:
             spiff_timer.datetime = original
 
 
+MAX_ENGINE_ROUNDS = 100
+
+
 def run_engine(workflow: BpmnWorkflow, action: Callable[[BpmnWorkflow], None], now: datetime | None) -> None:
     """Apply `action`, then run engine steps and due timers until the workflow waits.
 
@@ -138,7 +142,11 @@ def run_engine(workflow: BpmnWorkflow, action: Callable[[BpmnWorkflow], None], n
         with engine_clock(now):
             action(workflow)
             workflow.do_engine_steps()
+            rounds = 0
             while workflow.get_tasks(state=TaskState.READY, manual=False):
+                rounds += 1
+                if rounds > MAX_ENGINE_ROUNDS:
+                    raise StepFailed("the process does not come to rest (an endless loop of automatic steps?)")
                 workflow.do_engine_steps()
     except (SpiffWorkflowException, SandboxError, NameError, TypeError, ValueError, KeyError) as error:
         raise StepFailed(_describe(error)) from error

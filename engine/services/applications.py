@@ -48,6 +48,8 @@ def submit_application(
     run = session.get(CourseRun, course_run_id)
     if run is None:
         raise Invalid("No such course run", {"course_run_id": f"course run {course_run_id} does not exist"})
+    # Lock the officer's row: two submissions at once must not both pass the duplicate rule.
+    session.execute(select(User.id).where(User.id == user.id).with_for_update())
     cca = session.get(CCA, officer.cca_code)
     others = session.scalars(select(Application).where(Application.officer_id == user.id)).all()
     application = Application(

@@ -17,6 +17,7 @@ from engine.access import can_work_task
 from engine.errors import Conflict, Invalid, NotFound
 from engine.forms import load_form, validate_form
 from engine.models import Application, AuditEntry, Coupon, HumanTask, Upload, User
+from engine.rules import check_claim
 from engine.steps import advance, lock_instance
 
 
@@ -98,12 +99,33 @@ def _validated(
     context = {"reimbursement_cap_usd": float(application.course_run.reimbursement_cap_usd)}
     cleaned, errors = validate_form(schema, data, context=context)
     errors.update(_upload_errors(session, schema, cleaned, application))
+    errors.update(_claim_errors(session, cleaned, application, errors))
     code = cleaned.get("coupon_code")
     if code and "coupon_code" not in errors and session.scalars(select(Coupon.id).where(Coupon.code == code)).first():
         errors["coupon_code"] = "This code has already been used; enter another"
     if errors:
         raise Invalid("Some answers need correcting", errors)
     return cleaned
+
+
+def _claim_errors(
+    session: Session, cleaned: dict[str, Any], application: Application, errors: dict[str, str]
+) -> dict[str, str]:
+    """The claim limits: within the run's cap, and one reimbursement per officer per course, ever."""
+    amount = cleaned.get("amount_paid_usd")
+    if not isinstance(amount, int | float) or "amount_paid_usd" in errors:
+        return {}
+    reimbursed_before = session.scalars(
+        select(Application.id).where(
+            Application.officer_id == application.officer_id,
+            Application.course_code == application.course_code,
+            Application.status == "reimbursed",
+            Application.id != application.id,
+        )
+    ).first()
+    cap = float(application.course_run.reimbursement_cap_usd)
+    verdict = check_claim(float(amount), cap, reimbursed_before is not None)
+    return {} if verdict.passed else {"amount_paid_usd": verdict.reason}
 
 
 def _upload_errors(

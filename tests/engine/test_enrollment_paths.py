@@ -230,3 +230,55 @@ def test_officer_is_told_when_the_result_is_due(flow: Flow) -> None:
     approve_and_confirm(flow, officer)
     flow.timers(RUN_RESULT_OPENS)
     assert "Action needed: Report course result" in flow.notifications(officer)
+
+
+def _awaiting_claim(flow: Flow, officer: str, code: str) -> int:
+    flow.add_coupons(code)
+    application_id = approve_and_confirm(flow, officer)
+    flow.timers(RUN_RESULT_OPENS)
+    flow.complete(officer, application_id, "report_result", passed_result(flow.upload(officer)), RUN_RESULT_OPENS)
+    return application_id
+
+
+def test_a_course_is_reimbursed_once_per_officer_ever(flow: Flow) -> None:
+    from engine.errors import Invalid
+    from engine.models import Application
+
+    officer = flow.officer()
+    application_id = _awaiting_claim(flow, officer, "POOL-0010")
+    with flow.db.sessions() as session, session.begin():
+        current = session.get_one(Application, application_id)
+        # An earlier, reimbursed application for the same course (e.g. carried over from the old records).
+        session.add(
+            Application(
+                officer_id=current.officer_id,
+                course_run_id=current.course_run_id,
+                course_code=current.course_code,
+                cca_code=current.cca_code,
+                status="reimbursed",
+            )
+        )
+    claim = dict(CLAIM, payment_proof_upload=flow.upload(officer))
+    with pytest.raises(Invalid) as caught:
+        flow.complete(officer, application_id, "submit_claim", claim, RUN_RESULT_OPENS)
+    assert "already been reimbursed" in caught.value.fields["amount_paid_usd"]
+
+
+def test_claim_may_reach_a_raised_cap_of_the_run(db: Database, settings: Settings) -> None:
+    flow = Flow(db, settings, cap=175)
+    officer = flow.officer()
+    application_id = _awaiting_claim(flow, officer, "POOL-0011")
+    claim = dict(CLAIM, amount_paid_usd=150, payment_proof_upload=flow.upload(officer))
+    flow.complete(officer, application_id, "submit_claim", claim, RUN_RESULT_OPENS)
+    assert flow.status(application_id) == "claim_under_verification"
+
+
+def test_claim_above_the_cap_names_the_cap(flow: Flow) -> None:
+    from engine.errors import Invalid
+
+    officer = flow.officer()
+    application_id = _awaiting_claim(flow, officer, "POOL-0012")
+    claim = dict(CLAIM, amount_paid_usd=100.5, payment_proof_upload=flow.upload(officer))
+    with pytest.raises(Invalid) as caught:
+        flow.complete(officer, application_id, "submit_claim", claim, RUN_RESULT_OPENS)
+    assert "100" in caught.value.fields["amount_paid_usd"]
