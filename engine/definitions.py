@@ -13,7 +13,7 @@ from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer
 
 from engine.errors import DeployRefused, NotFound
 from engine.models import ProcessDefinition
@@ -51,18 +51,30 @@ def _specs(parser: SpiffBpmnParser, key: str) -> tuple[Any, dict[str, Any]]:
     return parser.get_spec(key), parser.get_subprocess_specs(key)
 
 
-def called_closure(sources: dict[str, bytes], key: str) -> list[str]:
+_calls_by_sha: dict[str, tuple[str, ...]] = {}
+
+
+def _calls(definition: ProcessDefinition) -> tuple[str, ...]:
+    """The process ids a definition calls (cached by content, so its XML is read once)."""
+    cached = _calls_by_sha.get(definition.sha256)
+    if cached is None:
+        root = parse_xml(definition.xml.encode("utf-8"))
+        cached = tuple(str(called) for called in root.xpath("//bpmn:callActivity/@calledElement", namespaces=NS))
+        _calls_by_sha[definition.sha256] = cached
+    return cached
+
+
+def called_closure(definitions: dict[str, ProcessDefinition], key: str) -> list[ProcessDefinition]:
     """`key` and every deployed process it calls, directly or not (so we parse only those)."""
-    found: list[str] = []
+    found: dict[str, ProcessDefinition] = {}
     pending = [key]
     while pending:
         current = pending.pop()
-        if current in found or current not in sources:
+        if current in found or current not in definitions:
             continue
-        found.append(current)
-        root = parse_xml(sources[current])
-        pending.extend(str(called) for called in root.xpath("//bpmn:callActivity/@calledElement", namespaces=NS))
-    return found
+        found[current] = definitions[current]
+        pending.extend(_calls(definitions[current]))
+    return list(found.values())
 
 
 def latest_definitions(session: Session) -> dict[str, ProcessDefinition]:
@@ -73,7 +85,9 @@ def latest_definitions(session: Session) -> dict[str, ProcessDefinition]:
         .subquery()
     )
     rows = session.scalars(
-        select(ProcessDefinition).join(
+        select(ProcessDefinition)
+        .options(defer(ProcessDefinition.xml))
+        .join(
             newest,
             (ProcessDefinition.key == newest.c.key) & (ProcessDefinition.version == newest.c.version),
         )
@@ -115,9 +129,10 @@ def deploy(session: Session, xml: bytes, deployed_by: str, forms_dir: Path) -> D
     if current is not None and current.sha256 == digest:
         return DeployResult(key, current.version, created=False)
 
-    sources = {k: d.xml.encode("utf-8") for k, d in latest.items()}
-    sources[key] = xml
-    problems = _check_with_spiff({k: sources[k] for k in called_closure(sources, key)}, key, forms_dir)
+    candidate = ProcessDefinition(key=key, sha256=digest, xml=xml.decode("utf-8", errors="replace"))
+    closure = called_closure({**latest, key: candidate}, key)
+    sources = {d.key: xml if d is candidate else d.xml.encode("utf-8") for d in closure}
+    problems = _check_with_spiff(sources, key, forms_dir)
     if problems:
         raise DeployRefused(_summary(key, problems), problems)
 
@@ -214,8 +229,7 @@ def bundle_for_new_instance(session: Session, key: str) -> SpecBundle:
     latest = latest_definitions(session)
     if key not in latest:
         raise NotFound(f"process '{key}' is not deployed")
-    sources = {k: d.xml.encode("utf-8") for k, d in latest.items()}
-    return _bundle([latest[k] for k in called_closure(sources, key)], key)
+    return _bundle(called_closure(latest, key), key)
 
 
 def bundle_by_ids(session: Session, key: str, definition_ids: list[int]) -> SpecBundle:
