@@ -56,13 +56,15 @@ def start_process(
         definition_id=bundle.top_definition_id,
         process_key=bundle.key,
         bundle=list(bundle.definition_ids),
-        state=b"",
         created_at=now,
     )
+    _record_state(instance, workflow, now)
     session.add(instance)
     session.flush()
     application.instance_id = instance.id
-    _save(session, instance, workflow, application, now)
+    _sync_application(application, workflow, now)
+    _sync_tasks(session, instance, workflow, application, now, new=True)
+    _flush(session)
     return workflow
 
 
@@ -106,20 +108,24 @@ def cancel(session: Session, instance: ProcessInstance, application: Application
     instance.status = "cancelled"
     instance.next_due_at = None
     instance.updated_at = now
-    _close_tasks(session, instance.id, keep=set(), now=now, actor=None)
+    _close_tasks(session, instance.id, keep=set(), now=now)
     _flush(session)
 
 
 def _save(
     session: Session, instance: ProcessInstance, workflow: BpmnWorkflow, application: Application, now: datetime
 ) -> None:
+    _record_state(instance, workflow, now)
+    _sync_application(application, workflow, now)
+    _sync_tasks(session, instance, workflow, application, now)
+    _flush(session)
+
+
+def _record_state(instance: ProcessInstance, workflow: BpmnWorkflow, now: datetime) -> None:
     instance.state = dump_state(workflow)
     instance.status = "completed" if workflow.completed else "running"
     instance.next_due_at = None if workflow.completed else next_due(workflow)
     instance.updated_at = now
-    _sync_application(application, workflow, now)
-    _sync_tasks(session, instance, workflow, application, now)
-    _flush(session)
 
 
 def _flush(session: Session) -> None:
@@ -144,16 +150,17 @@ def _sync_application(application: Application, workflow: BpmnWorkflow, now: dat
 
 
 def _sync_tasks(
-    session: Session, instance: ProcessInstance, workflow: BpmnWorkflow, application: Application, now: datetime
+    session: Session,
+    instance: ProcessInstance,
+    workflow: BpmnWorkflow,
+    application: Application,
+    now: datetime,
+    new: bool = False,
 ) -> None:
     ready = {str(task.id): task for task in ready_user_tasks(workflow)}
-    existing = {
-        row.id
-        for row in session.scalars(
-            select(HumanTask).where(HumanTask.instance_id == instance.id, HumanTask.state == "open")
-        )
-    }
-    _close_tasks(session, instance.id, keep=set(ready), now=now, actor=None, workflow=workflow)
+    existing: set[str] = set()
+    if not new:
+        existing = _close_tasks(session, instance.id, keep=set(ready), now=now, workflow=workflow)
     for task_id, task in ready.items():
         if task_id in existing:
             continue
@@ -219,12 +226,14 @@ def _close_tasks(
     instance_id: int,
     keep: set[str],
     now: datetime,
-    actor: str | None,
     workflow: BpmnWorkflow | None = None,
-) -> None:
+) -> set[str]:
+    """Close the open rows whose task is no longer ready; return the ids left open."""
+    kept: set[str] = set()
     rows = session.scalars(select(HumanTask).where(HumanTask.instance_id == instance_id, HumanTask.state == "open"))
     for row in rows:
         if row.id in keep:
+            kept.add(row.id)
             continue
         completed = False
         if workflow is not None:
@@ -232,8 +241,7 @@ def _close_tasks(
             completed = task is not None and task.has_state(TaskState.COMPLETED)
         row.state = "completed" if completed else "cancelled"
         row.completed_at = now
-        if completed and actor:
-            row.completed_by = actor
+    return kept
 
 
 def _find_task(workflow: BpmnWorkflow, task_id: str) -> Any:

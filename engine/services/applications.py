@@ -93,8 +93,6 @@ def submit_application(
     session.add(submitted)
     session.flush()
     start_process(session, application, ENROLLMENT_PROCESS, data, user.username, now)
-    submitted.instance_id = application.instance_id
-    submitted.detail = {"eligible": application.eligibility.get("eligible")}
     session.flush()
     return application
 
