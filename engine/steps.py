@@ -38,7 +38,6 @@ from engine.runtime import (
     task_properties,
 )
 from engine.sandbox import SandboxedEnvironment
-from engine.statuses import is_final
 from engine.validation import jinja_sandbox
 
 Action = Callable[[BpmnWorkflow], None]
@@ -265,8 +264,3 @@ def _instructions(task: Any) -> str | None:
         return str(_compiled(template).render(**task.data))
     except TemplateError as error:
         return f"(instructions could not be shown: {error})"
-
-
-def application_is_live(application: Application) -> bool:
-    """True while the application's process can still move."""
-    return not is_final(application.status)
