@@ -93,6 +93,9 @@ def submit_application(
     session.add(submitted)
     session.flush()
     start_process(session, application, ENROLLMENT_PROCESS, data, user.username, now)
+    # Completed within the same, uncommitted transaction: no committed audit row ever changes.
+    submitted.instance_id = application.instance_id
+    submitted.detail = {"eligible": application.eligibility.get("eligible")}
     session.flush()
     return application
 
