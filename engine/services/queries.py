@@ -89,30 +89,47 @@ def list_applications(session: Session, user: User, limit: int = 500, offset: in
 
 def history(session: Session, application_id: int) -> list[AuditEntry]:
     """What happened to an application, oldest first."""
-    query = select(AuditEntry).where(AuditEntry.application_id == application_id).order_by(AuditEntry.id)
-    return list(session.scalars(query))
+    return histories(session, [application_id])[application_id]
+
+
+def histories(session: Session, application_ids: list[int]) -> dict[int, list[AuditEntry]]:
+    """The history of several applications in one query (lists must not query per row)."""
+    found: dict[int, list[AuditEntry]] = {application_id: [] for application_id in application_ids}
+    query = select(AuditEntry).where(AuditEntry.application_id.in_(application_ids)).order_by(AuditEntry.id)
+    for entry in session.scalars(query):
+        found[entry.application_id or 0].append(entry)
+    return found
 
 
 def open_tasks(session: Session, application_id: int) -> list[HumanTask]:
     """The application's open tasks, whoever works them."""
+    return open_tasks_of(session, [application_id])[application_id]
+
+
+def open_tasks_of(session: Session, application_ids: list[int]) -> dict[int, list[HumanTask]]:
+    """The open tasks of several applications in one query."""
+    found: dict[int, list[HumanTask]] = {application_id: [] for application_id in application_ids}
     query = (
         select(HumanTask)
-        .where(HumanTask.application_id == application_id, HumanTask.state == "open")
-        .order_by(HumanTask.created_at)
+        .where(HumanTask.application_id.in_(application_ids), HumanTask.state == "open")
+        .order_by(HumanTask.created_at, HumanTask.id)
     )
-    return list(session.scalars(query))
+    for task in session.scalars(query):
+        found[task.application_id or 0].append(task)
+    return found
 
 
-def process_of(session: Session, application: Application) -> tuple[str, int] | None:
-    """The key and version of the process definition an application runs on."""
-    if application.instance_id is None:
-        return None
-    row = session.execute(
-        select(ProcessDefinition.key, ProcessDefinition.version)
-        .join(ProcessInstance, ProcessInstance.definition_id == ProcessDefinition.id)
-        .where(ProcessInstance.id == application.instance_id)
-    ).first()
-    return (str(row[0]), int(row[1])) if row else None
+def processes_of(session: Session, applications: list[Application]) -> dict[int, tuple[str, int]]:
+    """The key and version of the definition each application runs on, by application id."""
+    by_instance = {a.instance_id: a.id for a in applications if a.instance_id is not None}
+    if not by_instance:
+        return {}
+    rows = session.execute(
+        select(ProcessInstance.id, ProcessDefinition.key, ProcessDefinition.version)
+        .join(ProcessDefinition, ProcessInstance.definition_id == ProcessDefinition.id)
+        .where(ProcessInstance.id.in_(list(by_instance)))
+    )
+    return {by_instance[instance_id]: (str(key), int(version)) for instance_id, key, version in rows}
 
 
 def notifications_for(session: Session, user: User, limit: int = 200) -> list[Notification]:

@@ -10,7 +10,7 @@ from engine.services.applications import get_application, submit_application, wi
 from engine.services.queries import list_applications, notifications_for
 from webapp.api.blueprint import api
 from webapp.api.identity import authenticated, caller, require_role
-from webapp.api.presenters import application_json, notification_json
+from webapp.api.presenters import application_json, applications_json, notification_json
 from webapp.api.request_data import json_object
 from webapp.core.database import commit, now, session
 
@@ -29,7 +29,7 @@ def apply() -> Any:
 @authenticated
 def applications() -> Any:
     user = caller()
-    return jsonify([application_json(session(), a, user) for a in list_applications(session(), user)])
+    return jsonify(applications_json(session(), list_applications(session(), user), user))
 
 
 @api.get("/applications/<int:application_id>")
