@@ -100,9 +100,21 @@ def _inplacevar(op: str, x: Any, y: Any) -> Any:
     return operations[op](x, y)
 
 
+MAX_RANGE = 100_000
+
+
+def _bounded_range(*args: int) -> range:
+    # A script must not tie up a worker: loops run over data or short ranges only.
+    numbers = range(*args)
+    if len(numbers) > MAX_RANGE:
+        raise SandboxError(f"range() of more than {MAX_RANGE} numbers is not allowed in scripts")
+    return numbers
+
+
 def _safe_builtins() -> dict[str, Any]:
     builtins = dict(safe_builtins)
     builtins.update(_EXTRA_BUILTINS)
+    builtins["range"] = _bounded_range
     for name in FORBIDDEN_NAMES:
         builtins.pop(name, None)
     builtins.pop("__import__", None)
@@ -130,6 +142,8 @@ def _check_tree(source: str) -> None:
         line = getattr(node, "lineno", None)
         if isinstance(node, ast.Import | ast.ImportFrom):
             raise SandboxError("imports are not allowed in scripts", line)
+        if isinstance(node, ast.While):
+            raise SandboxError("while loops are not allowed in scripts; loop over a list instead", line)
         if isinstance(node, ast.Name) and node.id in FORBIDDEN_NAMES:
             raise SandboxError(f"'{node.id}' is not available in scripts", line)
         if isinstance(node, ast.Name | ast.Attribute):

@@ -89,3 +89,19 @@ def test_condition_evaluates_against_task_data() -> None:
 def test_timer_expression_can_read_nested_data() -> None:
     data = {"course_run": {"result_due_at": "2027-06-16T00:00:00+05:30"}}
     assert SandboxedEnvironment().evaluate('course_run["result_due_at"]', data) == "2027-06-16T00:00:00+05:30"
+
+
+def test_while_loops_are_refused_so_a_script_cannot_spin_forever() -> None:
+    with pytest.raises(SandboxError, match="while loops"):
+        compile_script("x = 0\nwhile True:\n    x += 1")
+
+
+def test_huge_range_is_refused_at_run_time() -> None:
+    with pytest.raises(SandboxError, match="range"):
+        SandboxedEnvironment().execute("total = sum(range(10 ** 9))", {})
+
+
+def test_short_range_still_works() -> None:
+    data: dict[str, object] = {}
+    SandboxedEnvironment().execute("total = sum(range(10))", data)
+    assert data["total"] == 45
