@@ -13,20 +13,13 @@ from engine.bootstrap import Database
 from engine.models import Application, User
 from engine.services.applications import submit_application
 from tests.factories import NOW, make_officer, make_run
-
-PASSWORD = "secret-password"
+from tests.integration.ui import PASSWORD, csrf_token
 
 
 @pytest.fixture
 def officer(db: Database) -> str:
     with db.sessions() as session, session.begin():
         return make_officer(session, username="asha", full_name="Asha Rao").username
-
-
-def csrf_token(client: FlaskClient, path: str = "/sign-in", base_url: str = "http://localhost") -> str:
-    match = re.search(r'name="csrf_token" value="([^"]+)"', client.get(path, base_url=base_url).text)
-    assert match, f"no CSRF token on {path}"
-    return match.group(1)
 
 
 def post_sign_in(

@@ -14,9 +14,9 @@ from engine.bootstrap import Database
 from engine.config import PROJECT_ROOT
 from engine.models import ProcessDefinition
 from engine.services.people import create_user
+from tests.integration.ui import PASSWORD, csrf_token, sign_in
 from webapp.ui.processes.forms import MAX_XML_BYTES
 
-PASSWORD = "secret-password"
 CADRE_XML = (PROJECT_ROOT / "processes" / "cadre_approval.bpmn").read_text(encoding="utf-8")
 CHANGED_XML = CADRE_XML.replace('"P7D"', '"P5D"')
 EDIT_PAGE = "/processes/cadre_approval/1/edit"
@@ -28,17 +28,6 @@ def people(db: Database) -> None:
     with db.sessions() as session, session.begin():
         create_user(session, "owner", PASSWORD, ["process_owner"])
         create_user(session, "dopt", PASSWORD, ["dopt"])
-
-
-def csrf_token(client: FlaskClient, path: str) -> str:
-    match = re.search(r'name="csrf_token" value="([^"]+)"', client.get(path).text)
-    assert match, f"no CSRF token on {path}"
-    return match.group(1)
-
-
-def sign_in(client: FlaskClient, username: str) -> None:
-    data = {"csrf_token": csrf_token(client, "/sign-in"), "username": username, "password": PASSWORD}
-    assert client.post("/sign-in", data=data).status_code == 302
 
 
 def post_deploy(client: FlaskClient, xml: str, confirm: bool = True) -> TestResponse:

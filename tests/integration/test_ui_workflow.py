@@ -21,8 +21,8 @@ from engine.services.applications import submit_application
 from engine.services.tasks import complete_task
 from engine.services.timers import fire_due_timers
 from tests.factories import NOW, make_officer, make_run, make_staff
+from tests.integration.ui import csrf_token, sign_in
 
-PASSWORD = "secret-password"
 PDF = b"%PDF-1.4\n% a tiny certificate\n"
 RUN_HAS_ENDED = datetime.fromisoformat("2027-06-16T00:00:01+05:30")
 
@@ -85,17 +85,6 @@ def world(db: Database, settings: Settings) -> World:
         make_staff(session, "course_team", username="courseteam")
         run_id = make_run(session).id
     return World(db, settings, run_id)
-
-
-def csrf_token(client: FlaskClient, path: str) -> str:
-    match = re.search(r'name="csrf_token" value="([^"]+)"', client.get(path).text)
-    assert match, f"no CSRF token on {path}"
-    return match.group(1)
-
-
-def sign_in(client: FlaskClient, username: str) -> None:
-    data = {"csrf_token": csrf_token(client, "/sign-in"), "username": username, "password": PASSWORD}
-    assert client.post("/sign-in", data=data).status_code == 302
 
 
 def submit(client: FlaskClient, task_id: str, data: dict[str, object]) -> TestResponse:
