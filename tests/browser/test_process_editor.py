@@ -74,3 +74,16 @@ def test_editor_has_no_serious_accessibility_violation(people: People, owner: st
     page = open_editor(people, owner)
 
     assert serious_violations(page) == []
+
+
+def test_editor_loads_every_resource_the_page_policy_allows(people: People, owner: str) -> None:
+    page = people.signed_in(owner)
+    refused: list[str] = []
+    page.on(
+        "console", lambda message: refused.append(message.text) if "Content Security Policy" in message.text else None
+    )
+    page.goto("/processes/enrollment/1/edit")
+    expect(page.locator(REPORT_RESULT)).to_be_visible()
+    page.wait_for_timeout(300)
+
+    assert refused == []
