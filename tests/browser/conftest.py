@@ -128,7 +128,9 @@ class People:
 
     def page(self, **options: Any) -> Page:
         # bypass_csp lets the tests inject axe-core; the pages themselves allow no inline script.
-        context = self.browser.new_context(base_url=self.site.url, bypass_csp=True, **options)
+        # A test of the policy itself passes bypass_csp=False.
+        options = {"bypass_csp": True, **options}
+        context = self.browser.new_context(base_url=self.site.url, **options)
         context.set_default_timeout(10_000)
         self.contexts.append(context)
         return context.new_page()
