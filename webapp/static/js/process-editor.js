@@ -54,7 +54,11 @@
     canvasElement.hidden = false;
     modeler = new BpmnJS({ container: canvasElement, keyboard: { bind: true } });
     return modeler.importXML(xml).then(function () {
-      modeler.get("canvas").zoom("fit-viewport");
+      var canvas = modeler.get("canvas");
+      canvas.zoom("fit-viewport");
+      // Leave room for the tool palette, which sits over the left edge of the canvas.
+      canvas.zoom(canvas.zoom() * 0.92);
+      canvas.scroll({ dx: 70, dy: 0 });
       modeler.get("eventBus").on("commandStack.changed", function () {
         dirty = true;
       });
