@@ -213,62 +213,51 @@ def test_officer_sees_the_coupon_code_once_issued(client: FlaskClient, world: Wo
     assert f"<code>CODE-{officer}</code>" in page
 
 
-def test_grade_posted_as_text_is_read_as_a_number(app: Flask, client: FlaskClient, world: World) -> None:
+def at_report_result(app: Flask, client: FlaskClient, world: World) -> tuple[int, str]:
+    """An enrolled officer, signed in after the run ended: (application id, report_result task id)."""
     officer = world.officer()
     application_id = world.enrolled(officer)
     fire_due_timers(world.db.sessions, RUN_HAS_ENDED)
     app.config["IGOT_NOW"] = RUN_HAS_ENDED
     sign_in(client, officer)
+    return application_id, world.task_id(application_id, "report_result")
 
-    response = submit(
-        client, world.task_id(application_id, "report_result"), {"final_grade": "42.5", "proctored_exam": "failed"}
+
+def post_result_with_file(client: FlaskClient, task_id: str, content: bytes) -> TestResponse:
+    return client.post(
+        f"/tasks/{task_id}",
+        data={
+            "csrf_token": csrf_token(client, f"/tasks/{task_id}"),
+            "final_grade": "81",
+            "proctored_exam": "passed",
+            "certificate_upload": (io.BytesIO(content), "certificate.pdf"),
+        },
+        content_type="multipart/form-data",
     )
+
+
+def test_grade_posted_as_text_is_read_as_a_number(app: Flask, client: FlaskClient, world: World) -> None:
+    application_id, task_id = at_report_result(app, client, world)
+
+    response = submit(client, task_id, {"final_grade": "42.5", "proctored_exam": "failed"})
 
     assert response.status_code == 302
     assert world.status(application_id) == "not_certified"
 
 
 def test_certificate_chosen_in_the_form_is_stored_and_used(app: Flask, client: FlaskClient, world: World) -> None:
-    officer = world.officer()
-    application_id = world.enrolled(officer)
-    fire_due_timers(world.db.sessions, RUN_HAS_ENDED)
-    app.config["IGOT_NOW"] = RUN_HAS_ENDED
-    sign_in(client, officer)
-    task_id = world.task_id(application_id, "report_result")
+    application_id, task_id = at_report_result(app, client, world)
 
-    response = client.post(
-        f"/tasks/{task_id}",
-        data={
-            "csrf_token": csrf_token(client, f"/tasks/{task_id}"),
-            "final_grade": "81",
-            "proctored_exam": "passed",
-            "certificate_upload": (io.BytesIO(PDF), "certificate.pdf"),
-        },
-        content_type="multipart/form-data",
-    )
+    response = post_result_with_file(client, task_id, PDF)
 
     assert response.status_code == 302
     assert world.status(application_id) == "awaiting_claim"
 
 
 def test_file_of_the_wrong_type_is_refused_beside_its_field(app: Flask, client: FlaskClient, world: World) -> None:
-    officer = world.officer()
-    application_id = world.enrolled(officer)
-    fire_due_timers(world.db.sessions, RUN_HAS_ENDED)
-    app.config["IGOT_NOW"] = RUN_HAS_ENDED
-    sign_in(client, officer)
-    task_id = world.task_id(application_id, "report_result")
+    application_id, task_id = at_report_result(app, client, world)
 
-    response = client.post(
-        f"/tasks/{task_id}",
-        data={
-            "csrf_token": csrf_token(client, f"/tasks/{task_id}"),
-            "final_grade": "81",
-            "proctored_exam": "passed",
-            "certificate_upload": (io.BytesIO(b"MZ not a document"), "certificate.pdf"),
-        },
-        content_type="multipart/form-data",
-    )
+    response = post_result_with_file(client, task_id, b"MZ not a document")
 
     assert response.status_code == 422
     assert field_error(response.text, "certificate_upload") == "Upload a PDF, PNG or JPEG file"
