@@ -23,7 +23,7 @@ from engine.errors import (
 from engine.forms import FormNotFound
 from engine.incidents import record_incident
 from webapp.api.request_data import MalformedBody
-from webapp.core.database import database, now, session
+from webapp.core.database import now, session, session_factory
 
 log = logging.getLogger(__name__)
 
@@ -72,7 +72,7 @@ def init_app(app: Flask) -> None:
             extra["details"] = error.details
         if isinstance(error, StepFailed):
             session().rollback()
-            record_incident(database().sessions, error.instance_id, error.application_id, error.message, now())
+            record_incident(session_factory(), error.instance_id, error.application_id, error.message, now())
             return error_response(500, error.code, "The process could not take this step; operators have been told.")
         return error_response(status, error.code, error.message, **extra)
 
