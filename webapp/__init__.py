@@ -31,7 +31,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     database.init_app(app, settings)
     errors.init_app(app)
     app.register_blueprint(api)
-    register_ui(app)
+    register_ui(app, api)
     return app
 
 
