@@ -18,17 +18,18 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from engine.i18n import N_
 from engine.statuses import LIVE_STATUSES
 
 SERVICES: Mapping[str, str] = {
-    "IAS": "Indian Administrative Service",
-    "IPS": "Indian Police Service",
-    "IFoS": "Indian Forest Service",
-    "CCS_A": "Group 'A' Central Civil Service",
-    "CSS_A": "Central Secretariat Service (Group 'A')",
-    "CSSS_A": "Central Secretariat Stenographers Service (Group 'A')",
-    "SCS": "State Administrative/Civil Service",
-    "OTHER": "Other service",
+    "IAS": N_("Indian Administrative Service"),
+    "IPS": N_("Indian Police Service"),
+    "IFoS": N_("Indian Forest Service"),
+    "CCS_A": N_("Group 'A' Central Civil Service"),
+    "CSS_A": N_("Central Secretariat Service (Group 'A')"),
+    "CSSS_A": N_("Central Secretariat Stenographers Service (Group 'A')"),
+    "SCS": N_("State Administrative/Civil Service"),
+    "OTHER": N_("Other service"),
 }
 """Service codes of API.md and the names people read; OTHER is accepted at registration."""
 

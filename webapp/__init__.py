@@ -9,7 +9,6 @@ from typing import Any
 
 from flask import Flask
 
-from engine.bootstrap import open_database
 from engine.config import load_settings
 
 
@@ -24,16 +23,15 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         IGOT_SETTINGS=settings,
     )
     app.config.update(config)
-    app.extensions["igot_db"] = open_database(settings)
 
     from webapp.api import api
     from webapp.core import database, errors
     from webapp.ui import register_ui
 
-    database.init_app(app)
+    database.init_app(app, settings)
     errors.init_app(app)
     app.register_blueprint(api)
-    register_ui(app)
+    register_ui(app, api)
     return app
 
 

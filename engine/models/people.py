@@ -12,7 +12,11 @@ from engine.models.types import UTCDateTime, utcnow
 
 
 class User(Base):
-    """Anyone who signs in. Roles are rows of UserRole; cca_code binds a CCA approver."""
+    """Anyone who signs in. Roles are rows of UserRole; cca_code binds a CCA approver.
+
+    `language` is the person's choice of language for pages and mail ("en", "hi"), or None
+    when they have not chosen.
+    """
 
     __tablename__ = "users"
 
@@ -22,6 +26,7 @@ class User(Base):
     cca_code: Mapped[str | None] = mapped_column(ForeignKey("ccas.code"), nullable=True)
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    language: Mapped[str | None] = mapped_column(String(8), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     role_rows: Mapped[list[UserRole]] = relationship(

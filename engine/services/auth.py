@@ -10,13 +10,14 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from engine.errors import Unauthorized
+from engine.i18n import N_
 from engine.models import AuthToken, User
 from engine.passwords import DUMMY_HASH, verify_password
 
 TOKEN_LIFETIME = timedelta(hours=12)
 MAX_FAILURES = 5
 LOCK_TIME = timedelta(minutes=15)
-BAD_CREDENTIALS = "Wrong username or password"
+BAD_CREDENTIALS = N_("Wrong username or password")
 
 
 def authenticate(session: Session, username: object, password: object, now: datetime) -> User:

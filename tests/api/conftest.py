@@ -15,6 +15,7 @@ from engine.config import Settings
 from engine.services.people import create_user
 from tests.factories import officer_body as factory_officer_body
 from webapp import create_app
+from webapp.core.database import db as web_db
 
 PASSWORD = "secret-password"
 PDF = b"%PDF-1.4\n% a tiny test document\n"
@@ -24,7 +25,8 @@ PDF = b"%PDF-1.4\n% a tiny test document\n"
 def app(settings: Settings, db: Database) -> Iterator[Flask]:
     app = create_app({"DATABASE_URL": settings.database_url, "INSTANCE_PATH": settings.instance_path, "TESTING": True})
     yield app
-    app.extensions["igot_db"].engine.dispose()
+    with app.app_context():
+        web_db.engine.dispose()
 
 
 class Api:

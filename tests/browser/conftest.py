@@ -25,6 +25,7 @@ from engine.services.people import create_user, register_officer
 from engine.services.reference import create_course_run
 from tests.factories import NOW, officer_body
 from webapp import create_app
+from webapp.core.database import db as web_db
 
 PASSWORD = "secret-password"
 CHROMIUM_ARGS = [
@@ -101,7 +102,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
         server.shutdown()
         thread.join(timeout=10)
         server.server_close()
-        app.extensions["igot_db"].engine.dispose()
+        with app.app_context():
+            web_db.engine.dispose()
         database.engine.dispose()
 
 

@@ -12,6 +12,7 @@ from engine.bootstrap import Database
 from engine.config import Settings
 from tests.factories import NOW
 from webapp import create_app
+from webapp.core.database import db as web_db
 
 
 @pytest.fixture
@@ -25,7 +26,8 @@ def app(settings: Settings, db: Database) -> Iterator[Flask]:
         }
     )
     yield app
-    app.extensions["igot_db"].engine.dispose()
+    with app.app_context():
+        web_db.engine.dispose()
 
 
 @pytest.fixture

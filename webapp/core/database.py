@@ -1,22 +1,32 @@
-"""One database session per request, committed once at the outer edge."""
+"""The web application's database: flask-sqlalchemy's request-scoped session over the engine's models.
+
+flask-sqlalchemy opens one session per application context (so per request) and removes
+it when the context ends; removing a session rolls back whatever was not committed. Views
+call `commit()` once, at the outer edge; services only flush.
+
+The extension is built with `metadata=Base.metadata` rather than `model_class=Base`: the
+engine's models stay plain subclasses of engine.db.Base (the engine knows no Flask), and
+the extension's metadata is theirs, so `db.metadata` lists every table. `model_class=Base`
+would make flask-sqlalchemy build a second declarative class from Base's body, one no
+model uses.
+"""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
-from flask import Flask, current_app, g
-from sqlalchemy.orm import Session
+from flask import Flask, current_app
+from flask_sqlalchemy import SQLAlchemy
+from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
-from engine.bootstrap import Database
 from engine.config import Settings
+from engine.db import Base, engine_options, prepare_engine
 from engine.errors import Conflict
 
-
-def database() -> Database:
-    """The application's database (engine and session factory)."""
-    db: Database = current_app.extensions["igot_db"]
-    return db
+# Loaded objects stay usable after commit: views render after it.
+db = SQLAlchemy(metadata=Base.metadata, session_options={"expire_on_commit": False}, add_models_to_shell=False)
 
 
 def settings() -> Settings:
@@ -26,36 +36,41 @@ def settings() -> Settings:
 
 
 def session() -> Session:
-    """The request's session, opened on first use."""
-    if "db_session" not in g:
-        g.db_session = database().sessions()
-    db_session: Session = g.db_session
-    return db_session
+    """The request's session (flask-sqlalchemy's `db.session`)."""
+    return db.session()
+
+
+def session_factory() -> sessionmaker[Any]:
+    """Makes sessions of their own, for work that must outlive the request's rollback."""
+    factory: sessionmaker[Any] = db.session.session_factory
+    return factory
 
 
 def commit() -> None:
-    """Commit the request's work; a lost optimistic-lock race becomes a Conflict."""
+    """Commit the request's work; a lost optimistic-lock race becomes a Conflict (409)."""
     try:
-        session().commit()
+        db.session.commit()
     except StaleDataError as error:
-        session().rollback()
+        db.session.rollback()
         raise Conflict("the application changed meanwhile; reload and try again") from error
 
 
 def now() -> datetime:
-    """The current time (tests may pin it with the IGOT_NOW config value)."""
+    """The current time, aware, in UTC (tests may pin it with the IGOT_NOW config value)."""
     pinned = current_app.config.get("IGOT_NOW")
     if isinstance(pinned, datetime):
         return pinned
     return datetime.now(UTC)
 
 
-def init_app(app: Flask) -> None:
-    """Close (and roll back anything uncommitted) at the end of every request."""
-
-    @app.teardown_appcontext
-    def _close_session(_error: BaseException | None) -> None:
-        db_session = g.pop("db_session", None)
-        if db_session is not None:
-            db_session.rollback()
-            db_session.close()
+def init_app(app: Flask, settings: Settings) -> None:
+    """Bind the extension to the settings' database, with the engine's SQLite set-up (WAL, foreign
+    keys, BEGIN IMMEDIATE, busy timeout) applied to the engine flask-sqlalchemy creates."""
+    settings.instance_path.mkdir(parents=True, exist_ok=True)  # where SQLite's file lives by default
+    app.config.setdefault("SQLALCHEMY_DATABASE_URI", settings.database_url)
+    app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", engine_options(settings.database_url))
+    db.init_app(app)
+    with app.app_context():
+        # flask-sqlalchemy creates the engine in init_app and connects on first use, so the
+        # connection listeners are in place before any connection opens.
+        prepare_engine(db.engine)

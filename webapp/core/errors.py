@@ -6,6 +6,7 @@ import logging
 from typing import Any
 
 from flask import Flask, jsonify, render_template, request
+from flask_babel import gettext as _
 from jinja2 import TemplateNotFound
 from werkzeug.exceptions import HTTPException
 
@@ -21,9 +22,10 @@ from engine.errors import (
     Unauthorized,
 )
 from engine.forms import FormNotFound
+from engine.i18n import N_
 from engine.incidents import record_incident
 from webapp.api.request_data import MalformedBody
-from webapp.core.database import database, now, session
+from webapp.core.database import now, session, session_factory
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +43,15 @@ STATUS: dict[type[EngineError], int] = {
 
 def _wants_json() -> bool:
     return request.path.startswith("/api/")
+
+
+# What a page says for the HTTP errors Flask raises itself (its own texts are English only).
+PAGE_MESSAGES: dict[int, str] = {
+    400: N_("The request could not be understood."),
+    404: N_("There is no page at this address."),
+    405: N_("This page cannot be used that way."),
+    413: N_("What was sent is larger than this site accepts."),
+}
 
 
 def error_response(status: int, code: str, message: str, **extra: Any) -> Any:
@@ -72,9 +83,10 @@ def init_app(app: Flask) -> None:
             extra["details"] = error.details
         if isinstance(error, StepFailed):
             session().rollback()
-            record_incident(database().sessions, error.instance_id, error.application_id, error.message, now())
-            return error_response(500, error.code, "The process could not take this step; operators have been told.")
-        return error_response(status, error.code, error.message, **extra)
+            record_incident(session_factory(), error.instance_id, error.application_id, error.message, now())
+            return error_response(500, error.code, _("The process could not take this step; operators have been told."))
+        message = error.message if _wants_json() else _(error.message)
+        return error_response(status, error.code, message, **extra)
 
     @app.errorhandler(MalformedBody)
     def _malformed(error: MalformedBody) -> Any:
@@ -83,15 +95,18 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(FormNotFound)
     def _form_missing(error: FormNotFound) -> Any:
         log.error("form missing: %s", error)
-        return error_response(500, "form_missing", "The form of this task is missing; operators have been told.")
+        return error_response(500, "form_missing", _("The form of this task is missing; operators have been told."))
 
     @app.errorhandler(HTTPException)
     def _http(error: HTTPException) -> Any:
         status = error.code or 500
         codes = {400: "bad_request", 404: "not_found", 405: "method_not_allowed", 413: "too_large"}
-        return error_response(status, codes.get(status, "http_error"), error.description or error.name)
+        message = error.description or error.name
+        if not _wants_json() and status in PAGE_MESSAGES:
+            message = _(PAGE_MESSAGES[status])
+        return error_response(status, codes.get(status, "http_error"), message)
 
     @app.errorhandler(Exception)
     def _unexpected(error: Exception) -> Any:
         log.exception("unexpected error")
-        return error_response(500, "internal_error", "Something went wrong on our side; nothing was changed.")
+        return error_response(500, "internal_error", _("Something went wrong on our side; nothing was changed."))

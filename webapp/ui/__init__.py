@@ -9,16 +9,17 @@ Each domain is a sub-package of the same shape: `blueprint.py` (routes), `views.
 
 from __future__ import annotations
 
-from flask import Flask
+from flask import Blueprint, Flask
 
 from webapp.ui import formatting, i18n, identity, security
 from webapp.ui.blueprint import ui
 
 
-def register_ui(app: Flask) -> None:
-    """Mount the UI's blueprints, its session cookie, CSRF check and template helpers."""
-    security.init_app(app)
-    formatting.init_app(app)
+def register_ui(app: Flask, api: Blueprint) -> None:
+    """Mount the UI's blueprints, its session cookie, CSRF protection (`api` exempt), languages
+    and template helpers."""
     i18n.init_app(app)
+    formatting.init_app(app)
     app.jinja_env.globals.update(current_user=identity.current_user, is_staff=identity.is_staff)
     app.register_blueprint(ui)
+    security.init_app(app, api)

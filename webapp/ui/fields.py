@@ -9,6 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
+from typing import Any
+
+from wtforms import Field as FormField
+from wtforms import Form
 
 FORM_ERROR = "_form"
 
@@ -82,3 +86,64 @@ def unplaced_errors(fields: Iterable[Field], errors: Mapping[str, str]) -> list[
     """Errors that belong to no field of the form (the `_form` key, unknown names)."""
     names = {item.name for item in fields}
     return [message for key, message in errors.items() if key not in names]
+
+
+# How a WTForms field type is drawn; hidden fields and the CSRF token are drawn by the template.
+KINDS: dict[str, str] = {
+    "StringField": "text",
+    "PasswordField": "password",
+    "EmailField": "email",
+    "TelField": "tel",
+    "TextAreaField": "textarea",
+    "DateField": "date",
+    "SelectField": "select",
+    "RadioField": "radio",
+    "BooleanField": "checkbox",
+    "IntegerField": "number",
+    "DecimalField": "number",
+}
+
+
+def form_fields(form: Form) -> list[Field]:
+    """The visible fields of a WTForms form as the field macro draws them: label, help (the
+    field's description), what was entered and the first error of each."""
+    return [_from_wtforms(item) for item in form if item.type in KINDS]
+
+
+def _from_wtforms(item: FormField) -> Field:
+    attributes: dict[str, Any] = dict(item.render_kw or {})
+    kind = KINDS[item.type]
+    options: tuple[Option, ...] = ()
+    if kind in ("select", "radio"):
+        options = tuple(Option(str(value), str(label)) for value, label, *_rest in item.iter_choices())
+    if kind == "checkbox":
+        value = "true" if item.data else ""
+    elif kind == "password":
+        value = ""
+    elif kind in ("select", "radio"):
+        value = "" if item.data is None else str(item.data)
+    else:
+        value = str(item._value())
+    return Field(
+        name=item.name,
+        label=str(item.label.text),
+        kind=kind,
+        help=str(item.description or ""),
+        required=bool(item.flags.required),
+        options=options,
+        autocomplete=str(attributes.get("autocomplete", "")),
+        max_length=attributes.get("maxlength"),
+        value=value,
+        error=str(item.errors[0]) if item.errors else "",
+    )
+
+
+def attach_errors(form: Form, errors: Mapping[str, str]) -> dict[str, str]:
+    """Put the engine's field errors on the form's fields; return those that match no field."""
+    unplaced: dict[str, str] = {}
+    for name, message in errors.items():
+        if name in form:
+            form[name].errors = [message]
+        else:
+            unplaced[name] = message
+    return unplaced

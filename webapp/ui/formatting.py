@@ -1,7 +1,10 @@
-"""How dates, times and amounts look to people (GIGW: DD-MM-YYYY, amounts with currency).
+"""How numbers, amounts, dates and times look to people, formatted by Babel for the reader's
+locale (`en_IN` or `hi_IN`).
 
-The API keeps ISO dates; only pages use these. Times are shown in India Standard Time,
-the programme's clock.
+GIGW asks for dates as DD-MM-YYYY (in both languages) and amounts with their currency:
+rupees with Indian digit grouping (`₹1,00,000.00`), dollars with the currency code
+(`USD 100.00`). Times are shown in India Standard Time, the programme's clock. The API
+keeps ISO dates; only pages use these.
 """
 
 from __future__ import annotations
@@ -9,45 +12,62 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
+from babel.dates import format_date, format_datetime
+from babel.numbers import format_currency, format_decimal
 from flask import Flask
+from flask_babel import get_locale, get_timezone
+from flask_babel import gettext as _
 
-from engine.services.applications import INDIA
 from webapp.ui import labels
+
+DATE_PATTERN = "dd-MM-yyyy"
+MOMENT_PATTERN = "dd-MM-yyyy HH:mm"
+# Indian grouping in both languages: the hi_IN and en_IN patterns use it already.
+USD_PATTERN = "¤¤ #,##,##0.00"
 
 
 def day(value: date | datetime | str | None) -> str:
-    """DD-MM-YYYY; an ISO string is read first (task data holds dates as strings)."""
+    """DD-MM-YYYY (a datetime is read in India time); an ISO string is read first (task data
+    holds dates as strings), and any other string is shown as it is."""
     if value is None or value == "":
         return ""
     if isinstance(value, str):
         try:
-            return date.fromisoformat(value[:10]).strftime("%d-%m-%Y")
+            value = date.fromisoformat(value[:10])
         except ValueError:
-            return value
+            return str(value)
     if isinstance(value, datetime):
-        value = value.astimezone(INDIA)
-    return value.strftime("%d-%m-%Y")
+        value = value.astimezone(get_timezone())
+    return str(format_date(value, DATE_PATTERN, locale=get_locale()))
 
 
 def moment(value: datetime | None) -> str:
-    """DD-MM-YYYY HH:MM IST."""
+    """DD-MM-YYYY HH:MM IST: an aware datetime in India Standard Time."""
     if value is None:
         return ""
-    return value.astimezone(INDIA).strftime("%d-%m-%Y %H:%M IST")
+    shown = format_datetime(value, MOMENT_PATTERN, tzinfo=get_timezone(), locale=get_locale())
+    return str(_("%(moment)s IST", moment=shown))
 
 
 def usd(amount: float | Decimal | None) -> str:
     """USD 100.00."""
     if amount is None:
         return ""
-    return f"USD {Decimal(str(amount)):,.2f}"
+    return str(format_currency(Decimal(str(amount)), "USD", USD_PATTERN, locale=get_locale(), currency_digits=False))
 
 
 def inr(amount: float | Decimal | None) -> str:
-    """₹ 8,300.00 (INR)."""
+    """₹1,00,000.00."""
     if amount is None:
         return ""
-    return f"₹ {Decimal(str(amount)):,.2f} (INR)"
+    return str(format_currency(Decimal(str(amount)), "INR", locale=get_locale()))
+
+
+def number(value: int | float | Decimal | None) -> str:
+    """A count or quantity with the locale's grouping (1,00,000)."""
+    if value is None:
+        return ""
+    return str(format_decimal(value, locale=get_locale()))
 
 
 def init_app(app: Flask) -> None:
@@ -57,8 +77,11 @@ def init_app(app: Flask) -> None:
         moment=moment,
         usd=usd,
         inr=inr,
+        number=number,
         status_label=labels.status_label,
         task_title=labels.task_title,
+        task_heading=labels.task_heading,
+        lane_name=labels.lane_name,
         service_name=labels.service_name,
     )
     app.jinja_env.globals.update(

@@ -1,88 +1,88 @@
-"""English and Hindi for the main labels (GIGW asks for both, with one switch in the header).
+"""English and Hindi (GIGW 3.0): Flask-Babel with the gettext catalogues of webapp/translations.
 
-A small dictionary, not a translation system: headings, navigation and buttons. Texts
-that come from data (course titles, form schemas, reasons from the rules) stay English.
+English is the source language (the msgids); Hindi is `translations/hi`. The reader's
+language is the account's stored choice when signed in, else the browser session's, else
+English. Numbers and dates are formatted for India in both (`en_IN`, `hi_IN`), in India
+Standard Time. The JSON API stays English whoever calls it.
 """
 
 from __future__ import annotations
 
-from flask import Flask
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask, request
 from flask import session as cookie
+from flask_babel import Babel, get_locale, get_translations
+
+from engine.i18n import Message
+from engine.models import User
+from webapp.ui.identity import LANGUAGE_KEY, current_user
 
 LANGUAGES: dict[str, str] = {"en": "English", "hi": "हिन्दी"}
 DEFAULT_LANGUAGE = "en"
+FORMAT_LOCALES: dict[str, str] = {"en": "en_IN", "hi": "hi_IN"}
+TIME_ZONE = "Asia/Kolkata"
 
-HINDI: dict[str, str] = {
-    "Skip to main content": "मुख्य सामग्री पर जाएँ",
-    "Government of India": "भारत सरकार",
-    "Ministry of Personnel, Public Grievances and Pensions": "कार्मिक, लोक शिकायत तथा पेंशन मंत्रालय",
-    "Department of Personnel & Training, Training Division": "कार्मिक और प्रशिक्षण विभाग, प्रशिक्षण प्रभाग",
-    "iGOT MicroMasters": "आईगॉट माइक्रोमास्टर्स",
-    "Main menu": "मुख्य मेनू",
-    "Language": "भाषा",
-    "Home": "मुख्य पृष्ठ",
-    "Courses": "पाठ्यक्रम",
-    "My applications": "मेरे आवेदन",
-    "Applications": "आवेदन",
-    "Inbox": "इनबॉक्स",
-    "Notifications": "सूचनाएँ",
-    "Processes": "प्रक्रियाएँ",
-    "Sign in": "साइन इन करें",
-    "Sign out": "साइन आउट करें",
-    "Register": "पंजीकरण करें",
-    "Register as an officer": "अधिकारी के रूप में पंजीकरण करें",
-    "Username": "उपयोगकर्ता नाम",
-    "Password": "पासवर्ड",
-    "Apply": "आवेदन करें",
-    "Submit": "जमा करें",
-    "Submit application": "आवेदन जमा करें",
-    "Status": "स्थिति",
-    "History": "इतिहास",
-    "Eligibility": "पात्रता",
-    "Eligible": "पात्र",
-    "Not eligible": "पात्र नहीं",
-    "Tasks waiting for you": "आपके लिए लंबित कार्य",
-    "Coupon code": "कूपन कोड",
-    "Withdraw the application": "आवेदन वापस लें",
-    "Officer": "अधिकारी",
-    "Course": "पाठ्यक्रम",
-    "Course run": "पाठ्यक्रम सत्र",
-    "Task": "कार्य",
-    "Received": "प्राप्त",
-    "Due": "नियत तिथि",
-    "Overdue": "समय सीमा पार",
-    "Filter": "छाँटें",
-    "Search by officer name": "अधिकारी के नाम से खोजें",
-    "Previous page": "पिछला पृष्ठ",
-    "Next page": "अगला पृष्ठ",
-    "Take this task": "यह कार्य लें",
-    "Return to the shared inbox": "साझा इनबॉक्स में लौटाएँ",
-    "Signed in as": "साइन इन:",
-    "Owned by the Department of Personnel & Training, Training Division, Government of India": (
-        "स्वामित्व: कार्मिक और प्रशिक्षण विभाग, प्रशिक्षण प्रभाग, भारत सरकार"
-    ),
-}
+babel = Babel()
 
 
 def language() -> str:
-    """The page language chosen in this session, English by default."""
-    chosen = cookie.get("lang")
+    """The reader's language code ("en" or "hi"): account, then session, then English."""
+    if request.path.startswith("/api/"):
+        return DEFAULT_LANGUAGE
+    user = current_user()
+    if user is not None and user.language in LANGUAGES:
+        return user.language
+    chosen = cookie.get(LANGUAGE_KEY)
     return chosen if isinstance(chosen, str) and chosen in LANGUAGES else DEFAULT_LANGUAGE
 
 
-def translate(text: str) -> str:
-    """The text in the session's language, or as given when the dictionary lacks it."""
-    if language() == "hi":
-        return HINDI.get(text, text)
-    return text
+def page_language() -> str:
+    """The language of the page's text, for its `lang` attribute."""
+    return get_locale().language if get_locale() else DEFAULT_LANGUAGE
 
 
-def choose_language(code: str) -> None:
-    """Remember the language for this browser session; unknown codes are ignored."""
-    if code in LANGUAGES:
-        cookie["lang"] = code
+def select_locale() -> str:
+    """Flask-Babel's locale selector: the reader's language, formatted for India."""
+    return FORMAT_LOCALES[language()]
+
+
+def choose_language(code: str, user: User | None) -> None:
+    """Remember the language for this browser session and, when signed in, on the account
+    (the caller commits). Unknown codes are ignored."""
+    if code not in LANGUAGES:
+        return
+    cookie[LANGUAGE_KEY] = code
+    if user is not None:
+        user.language = code
+
+
+def engine_text(text: str) -> str:
+    """A fixed text from the engine (marked there with N_), in the reader's language."""
+    return data_text(text)
+
+
+def sentence(text: str) -> str:
+    """The text with a capital first letter and a full stop."""
+    return text[:1].upper() + text[1:] + ("" if text.endswith(".") else ".")
 
 
 def init_app(app: Flask) -> None:
-    """`_()` and the language in every template."""
-    app.jinja_env.globals.update(_=translate, page_language=language, LANGUAGES=LANGUAGES)
+    """Flask-Babel with our catalogues, the locale selector, and the language in every template."""
+    app.config.setdefault("BABEL_DEFAULT_LOCALE", FORMAT_LOCALES[DEFAULT_LANGUAGE])
+    app.config.setdefault("BABEL_DEFAULT_TIMEZONE", TIME_ZONE)
+    babel.init_app(app, locale_selector=select_locale)
+    app.jinja_env.globals.update(page_language=page_language, LANGUAGES=LANGUAGES)
+
+
+def render(message: Message | Mapping[str, Any]) -> str:
+    """An engine Message (or its JSON form) in the reader's language."""
+    value = message if isinstance(message, Message) else Message.from_json(message)
+    return value.render(lambda text: str(get_translations().ugettext(text)))
+
+
+def data_text(text: str | None) -> str:
+    """A text that comes from data the catalogue knows (the names in the shipped BPMN
+    diagrams), in the reader's language; any other text as it is."""
+    return str(get_translations().ugettext(text)) if text else ""

@@ -10,13 +10,14 @@ from urllib.parse import urlsplit
 
 from flask import g, redirect, request, url_for
 from flask import session as cookie
+from flask_babel import gettext as _
 
 from engine.errors import Forbidden
 from engine.models import User
 from webapp.core.database import now, session
-from webapp.ui.security import renew_csrf_token
 
 USER_KEY = "user_id"
+LANGUAGE_KEY = "lang"
 SIGNED_IN_AT = "signed_in_at"
 # A signed cookie cannot be revoked, so it is only honoured this long after sign-in.
 SESSION_LIFETIME = timedelta(hours=12)
@@ -53,24 +54,28 @@ def viewer() -> User:
 
 
 def sign_in(user: User) -> None:
-    """Start a new session for the user, keeping only the language choice."""
-    language = cookie.get("lang")
-    cookie.clear()
-    if language:
-        cookie["lang"] = language
+    """Start a new session for the user, keeping only the language choice.
+
+    Clearing the cookie also drops Flask-WTF's CSRF secret, so a token seen before
+    sign-in is not valid after it.
+    """
+    _restart_session()
     cookie[USER_KEY] = user.id
     cookie[SIGNED_IN_AT] = int(now().timestamp())
-    renew_csrf_token()
     g.ui_user = user
 
 
 def sign_out() -> None:
     """Forget the user; the language choice stays."""
-    language = cookie.get("lang")
+    _restart_session()
+    g.ui_user = None
+
+
+def _restart_session() -> None:
+    language = cookie.get(LANGUAGE_KEY)
     cookie.clear()
     if language:
-        cookie["lang"] = language
-    g.ui_user = None
+        cookie[LANGUAGE_KEY] = language
 
 
 def signed_in(view: F) -> F:
@@ -88,7 +93,7 @@ def signed_in(view: F) -> F:
 def require_any_role(*roles: str) -> None:
     """Forbidden unless the signed-in user holds one of the roles."""
     if not any(viewer().has_role(role) for role in roles):
-        raise Forbidden("This page is for " + " or ".join(role.replace("_", " ") for role in roles) + " only.")
+        raise Forbidden(_("This page is not open to your account."))
 
 
 def is_staff(user: User) -> bool:

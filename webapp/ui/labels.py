@@ -1,83 +1,63 @@
-"""The words pages use for statuses, tasks and audit entries (the API keeps the codes)."""
+"""The words pages use for statuses, tasks, lanes and audit entries (the API keeps the codes)."""
 
 from __future__ import annotations
 
-from engine.models import AuditEntry
+from typing import Any
+
+from flask_babel import gettext as _
+
+from engine.i18n import N_
+from engine.models import AuditEntry, HumanTask
 from engine.rules import SERVICES
 from engine.statuses import is_final
-
-STATUS_LABELS: dict[str, str] = {
-    "awaiting_cadre_approval": "Waiting for the cadre controlling authority's approval",
-    "awaiting_clarification": "Waiting for the officer to answer a question",
-    "awaiting_dopt_confirmation": "Waiting for DoPT to confirm eligibility",
-    "awaiting_coupon": "Waiting for the coupon code",
-    "enrolled": "Enrolled: coupon code issued",
-    "awaiting_result": "Waiting for the course result",
-    "awaiting_claim": "Certified: reimbursement can be claimed",
-    "claim_under_verification": "Reimbursement claim being verified by DoPT",
-    "awaiting_payment": "Claim approved: payment pending",
-    "ineligible": "Not eligible",
-    "not_approved": "Not approved by the cadre controlling authority",
-    "rejected_by_dopt": "Rejected by DoPT",
-    "not_certified": "Not certified",
-    "lapsed": "Lapsed",
-    "reimbursed": "Reimbursed",
-    "withdrawn": "Withdrawn",
-}
-
-STATUS_EXPLANATIONS: dict[str, str] = {
-    "awaiting_cadre_approval": "The cadre controlling authority has been asked to approve the nomination.",
-    "awaiting_clarification": "The cadre controlling authority returned the application with a question.",
-    "awaiting_dopt_confirmation": "The DoPT Training Division is checking eligibility.",
-    "awaiting_coupon": "Eligibility is confirmed; the course team is issuing a coupon code.",
-    "enrolled": "Use the coupon code to enrol. Report the result when the course ends.",
-    "awaiting_result": "The course has ended: the officer reports the final grade and exam result.",
-    "awaiting_claim": "The certificate was earned: the officer may claim reimbursement of the fee.",
-    "claim_under_verification": "DoPT is checking the certificate, the payment proof and the bank details.",
-    "awaiting_payment": "Finance will pay the approved amount into the officer's bank account.",
-    "ineligible": "The application did not meet the eligibility rules shown below.",
-    "not_approved": "The cadre controlling authority did not approve the nomination.",
-    "rejected_by_dopt": "The DoPT Training Division rejected the application.",
-    "not_certified": "The course certificate was not earned, so no reimbursement is due.",
-    "lapsed": "The application lapsed because the next step was not taken in time.",
-    "reimbursed": "The course fee has been reimbursed. Nothing more to do.",
-    "withdrawn": "The officer withdrew the application.",
-}
+from engine.statuses import status_explanation as explain_status
+from engine.statuses import status_label as name_status
+from webapp.ui.i18n import data_text, engine_text, render
 
 # Statuses in which the officer must act.
 OFFICER_TURN = ("awaiting_clarification", "awaiting_result", "awaiting_claim")
 
+# Where a page knows only a task's id (counts, filters, history), the shipped processes' tasks.
 TASK_TITLES: dict[str, str] = {
-    "cca_approval": "Approval by the cadre controlling authority",
-    "escalated_approval": "Approval escalated to DoPT",
-    "respond_clarification": "Answer the authority's question",
-    "dopt_confirmation": "Eligibility confirmation by DoPT",
-    "issue_coupon": "Issue a coupon code",
-    "report_result": "Report the course result",
-    "submit_claim": "Claim reimbursement",
-    "verify_claim": "Verification of the claim",
-    "record_payment": "Record the payment",
+    "cca_approval": N_("Approval by the cadre controlling authority"),
+    "escalated_approval": N_("Approval escalated to DoPT"),
+    "respond_clarification": N_("Answer the authority's question"),
+    "dopt_confirmation": N_("Eligibility confirmation by DoPT"),
+    "issue_coupon": N_("Issue a coupon code"),
+    "report_result": N_("Report the course result"),
+    "submit_claim": N_("Claim reimbursement"),
+    "verify_claim": N_("Verification of the claim"),
+    "record_payment": N_("Record the payment"),
 }
 
 ACTIONS: dict[str, str] = {
-    "submitted": "submitted the application",
-    "withdrawn": "withdrew the application",
-    "task_opened": "opened the task",
-    "claimed": "took the task",
-    "unclaimed": "returned the task to the shared inbox",
-    "completed": "completed the task",
-    "timer_fired": "noted that a deadline passed",
+    "submitted": N_("submitted the application"),
+    "withdrawn": N_("withdrew the application"),
+    "task_opened": N_("opened the task"),
+    "claimed": N_("took the task"),
+    "unclaimed": N_("returned the task to the shared inbox"),
+    "completed": N_("completed the task"),
+    "timer_fired": N_("noted that a deadline passed"),
+}
+
+# The decisions of the shipped forms, as the history shows them.
+DECISIONS: dict[str, str] = {
+    "approve": N_("approve"),
+    "reject": N_("reject"),
+    "return": N_("return"),
+    "confirm": N_("confirm"),
 }
 
 
 def status_label(status: str) -> str:
-    """The status in words."""
-    return STATUS_LABELS.get(status, status.replace("_", " ").capitalize())
+    """The status in words, in the reader's language."""
+    return render(name_status(status))
 
 
 def status_explanation(status: str) -> str:
-    """What the status means and what happens next."""
-    return STATUS_EXPLANATIONS.get(status, "")
+    """What the status means and what happens next, in the reader's language."""
+    explanation = explain_status(status)
+    return render(explanation) if explanation else ""
 
 
 def status_tone(status: str) -> str:
@@ -92,29 +72,45 @@ def status_tone(status: str) -> str:
 
 
 def task_title(name: str | None) -> str:
-    """A task name (the BPMN id) in words."""
+    """A task name (the BPMN id) in words, in the reader's language."""
     if not name:
         return ""
-    return TASK_TITLES.get(name, name.replace("_", " ").capitalize())
+    return engine_text(TASK_TITLES.get(name) or name.replace("_", " ").capitalize())
+
+
+def task_heading(task: HumanTask) -> str:
+    """The task as its diagram names it, in the reader's language where the catalogue has it."""
+    return data_text(task.title)
+
+
+def lane_name(lane: str | None) -> str:
+    """A lane of the diagrams (who works a task), in the reader's language."""
+    return data_text(lane)
 
 
 def service_name(code: str | None) -> str:
     """A service code in words, with the code."""
     if not code:
         return ""
-    return f"{SERVICES.get(code, code)} ({code})"
+    return f"{engine_text(SERVICES.get(code, code))} ({code})"
 
 
 def history_line(entry: AuditEntry) -> str:
-    """One audit entry as a sentence without its actor and time: 'completed the task X (approve)'."""
-    what = ACTIONS.get(entry.action, entry.action.replace("_", " "))
+    """One audit entry as a sentence without its actor and time: 'completed the task X: approve'."""
+    what = engine_text(ACTIONS.get(entry.action) or entry.action.replace("_", " "))
+    detail: dict[str, Any] = entry.detail or {}
     if entry.task:
-        what += f" “{task_title(entry.task)}”"
-    detail = entry.detail or {}
+        what = _("%(action)s “%(task)s”", action=what, task=task_title(entry.task))
     if entry.action == "completed" and detail.get("decision"):
-        what += f": {detail['decision']}"
+        what = _(
+            "%(action)s: %(decision)s",
+            action=what,
+            decision=engine_text(DECISIONS.get(str(detail["decision"]), str(detail["decision"]))),
+        )
     if entry.action == "submitted" and "eligible" in detail:
-        what += ": eligible" if detail["eligible"] else ": not eligible"
+        what = (
+            _("%(action)s: eligible", action=what) if detail["eligible"] else _("%(action)s: not eligible", action=what)
+        )
     if entry.action == "timer_fired" and detail.get("status_after"):
-        what += f"; now {status_label(str(detail['status_after'])).lower()}"
+        what = _("%(action)s; now %(status)s", action=what, status=status_label(str(detail["status_after"])).lower())
     return what

@@ -1,29 +1,31 @@
-"""The UI's session cookie, CSRF protection and response headers.
+"""The UI's session cookie, CSRF protection (Flask-WTF) and response headers.
 
 The session is Flask's signed cookie: it holds the signed-in user's id, when they signed
-in, a per-session CSRF token and the chosen language; nothing secret. The cookie is
+in, Flask-WTF's CSRF secret and the chosen language; nothing secret. The cookie is
 HttpOnly, SameSite=Lax, and Secure whenever the request came over HTTPS (or always, with
 SESSION_COOKIE_SECURE / IGOT_SESSION_COOKIE_SECURE). Behind a proxy that ends TLS, wrap
 the app in werkzeug's ProxyFix so that request.is_secure sees the original scheme.
+
+Every POST to a page must carry Flask-WTF's token (field `csrf_token`); a request without
+a valid one is refused with 400 and a page saying the form expired. The JSON API is
+exempt: it authenticates with bearer tokens, which a browser never sends by itself.
 """
 
 from __future__ import annotations
 
-import hmac
 import os
-import secrets
+from typing import Any
 
-from flask import Flask, abort, has_request_context, request
-from flask import session as cookie
+from flask import Blueprint, Flask, has_request_context, request
 from flask.sessions import SecureCookieSessionInterface
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.wrappers import Response
 
-CSRF_KEY = "csrf"
-CSRF_FIELD = "csrf_token"
-SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
-CSRF_FAILED = (
-    "This form has expired or did not come from this site, so nothing was done. Go back, reload the page and try again."
-)
+from webapp.core.errors import error_response
+from webapp.ui.identity import SESSION_LIFETIME
+
+csrf = CSRFProtect()
 
 CONTENT_SECURITY_POLICY = "; ".join(
     (
@@ -48,30 +50,6 @@ class SessionCookie(SecureCookieSessionInterface):
         return configured or (has_request_context() and request.is_secure)
 
 
-def csrf_token() -> str:
-    """This session's CSRF token, made on first use; every POST form carries it."""
-    token = cookie.get(CSRF_KEY)
-    if not isinstance(token, str) or not token:
-        token = secrets.token_urlsafe(32)
-        cookie[CSRF_KEY] = token
-    return token
-
-
-def renew_csrf_token() -> None:
-    """A fresh token, for a new sign-in (a token seen before sign-in is not reused)."""
-    cookie[CSRF_KEY] = secrets.token_urlsafe(32)
-
-
-def check_csrf() -> None:
-    """Refuse (400) any state-changing request whose form lacks this session's token."""
-    if request.method in SAFE_METHODS:
-        return
-    expected = cookie.get(CSRF_KEY)
-    sent = request.form.get(CSRF_FIELD, "")
-    if not isinstance(expected, str) or not expected or not hmac.compare_digest(expected, sent):
-        abort(400, CSRF_FAILED)
-
-
 def _security_headers(response: Response) -> Response:
     if request.path.startswith("/api/"):
         return response
@@ -82,16 +60,34 @@ def _security_headers(response: Response) -> Response:
     return response
 
 
-def init_app(app: Flask) -> None:
-    """Configure the cookie and the headers every page gets."""
+def _form_expired(_error: CSRFError) -> Any:
+    return error_response(
+        400,
+        "csrf_failed",
+        _(
+            "This form has expired or did not come from this site, so nothing was done. "
+            "Go back, reload the page and try again."
+        ),
+    )
+
+
+def init_app(app: Flask, api: Blueprint) -> None:
+    """Configure the cookie, CSRF protection (the API exempt) and the headers every page gets.
+
+    Call it after the blueprints are registered: the CSRF check reads the form, and the
+    BPMN editor's hook that allows its larger form must run first.
+    """
     app.session_interface = SessionCookie()
     app.config.update(
         SESSION_COOKIE_NAME="igot_session",
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
     )
+    # A token lives as long as a sign-in may; sign-in and sign-out start a new session.
+    app.config.setdefault("WTF_CSRF_TIME_LIMIT", int(SESSION_LIFETIME.total_seconds()))
     if os.environ.get("IGOT_SESSION_COOKIE_SECURE", "").lower() in ("1", "true", "yes"):
         app.config["SESSION_COOKIE_SECURE"] = True
+    csrf.exempt(api)
+    csrf.init_app(app)
+    app.register_error_handler(CSRFError, _form_expired)
     app.after_request(_security_headers)
-    app.jinja_env.globals["csrf_token"] = csrf_token
-    app.jinja_env.globals["CSRF_FIELD"] = CSRF_FIELD

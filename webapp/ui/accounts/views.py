@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from engine.errors import Conflict, Invalid, Unauthorized
@@ -13,25 +14,26 @@ from engine.services.applications import INDIA
 from engine.services.auth import authenticate
 from engine.services.people import register_officer
 from webapp.core.database import commit, now, session
-from webapp.ui import identity
+from webapp.ui import i18n, identity
 from webapp.ui.accounts.blueprint import accounts
-from webapp.ui.accounts.forms import SIGN_IN_FIELDS, entered_values, registration_body, registration_fields
-from webapp.ui.fields import bind
-from webapp.ui.i18n import choose_language
+from webapp.ui.accounts.forms import LanguageForm, RegistrationForm, SignInForm
+from webapp.ui.fields import attach_errors, form_fields
 
 
 @accounts.route("/sign-in", methods=["GET", "POST"])
 def sign_in() -> Any:
-    next_page = identity.safe_next(request.values.get("next"), url_for("ui.portal.home"))
-    if request.method == "GET":
-        return render_template("accounts/sign_in.html", fields=list(SIGN_IN_FIELDS), next=next_page)
-    username = request.form.get("username", "")
+    form = SignInForm()
+    next_page = identity.safe_next(form.next.data or request.args.get("next"), url_for("ui.portal.home"))
+    form.next.data = next_page
+    if not form.validate_on_submit():
+        status = 422 if form.is_submitted() else 200
+        return render_template("accounts/sign_in.html", form=form, fields=form_fields(form)), status
     try:
-        user = authenticate(session(), username, request.form.get("password", ""), now())
+        user = authenticate(session(), form.username.data or "", form.password.data or "", now())
     except Unauthorized as error:
         commit()  # keep the failure count, which drives the lock-out
-        fields = bind(SIGN_IN_FIELDS, {"username": username}, {})
-        return render_template("accounts/sign_in.html", fields=fields, next=next_page, problem=error.message), 401
+        problem = i18n.engine_text(error.message)
+        return render_template("accounts/sign_in.html", form=form, fields=form_fields(form), problem=problem), 401
     commit()
     identity.sign_in(user)
     return redirect(next_page)
@@ -40,7 +42,7 @@ def sign_in() -> Any:
 @accounts.post("/sign-out")
 def sign_out() -> Any:
     identity.sign_out()
-    flash("You have signed out.", "success")
+    flash(_("You have signed out."), "success")
     return redirect(url_for("ui.portal.home"))
 
 
@@ -48,29 +50,28 @@ def sign_out() -> Any:
 def register() -> Any:
     if identity.current_user() is not None:
         return redirect(url_for("ui.portal.home"))
-    fields = registration_fields(session().scalars(select(CCA).order_by(CCA.name)))
-    if request.method == "GET":
-        return render_template("accounts/register.html", fields=fields)
-    body = registration_body(request.form)
+    form = RegistrationForm(session().scalars(select(CCA).order_by(CCA.name)))
+    if not form.validate_on_submit():
+        status = 422 if form.is_submitted() else 200
+        return render_template("accounts/register.html", form=form, fields=form_fields(form)), status
     try:
-        user = register_officer(session(), body, now().astimezone(INDIA).date())
+        user = register_officer(session(), form.body(), now().astimezone(INDIA).date())
         commit()
     except Invalid as error:
-        bound = bind(fields, entered_values(body), error.fields)
-        return render_template("accounts/register.html", fields=bound, problem=error.message), 422
+        unplaced = attach_errors(form, error.fields)
+        problems = [i18n.engine_text(error.message), *unplaced.values()]
+        return render_template("accounts/register.html", form=form, fields=form_fields(form), problems=problems), 422
     except Conflict as error:
-        bound = bind(fields, entered_values(body), {})
-        return render_template("accounts/register.html", fields=bound, problem=_sentence(error.message)), 409
+        problems = [i18n.sentence(i18n.engine_text(error.message))]
+        return render_template("accounts/register.html", form=form, fields=form_fields(form), problems=problems), 409
     identity.sign_in(user)
-    flash("You are registered and signed in. Choose a course run to apply for.", "success")
+    flash(_("You are registered and signed in. Choose a course run to apply for."), "success")
     return redirect(url_for("ui.portal.courses"))
 
 
-@accounts.get("/language/<code>")
+@accounts.post("/language/<code>")
 def language(code: str) -> Any:
-    choose_language(code)
-    return redirect(identity.safe_next(request.args.get("next"), url_for("ui.portal.home")))
-
-
-def _sentence(message: str) -> str:
-    return message[:1].upper() + message[1:] + ("" if message.endswith(".") else ".")
+    form = LanguageForm()
+    i18n.choose_language(code, identity.current_user())
+    commit()
+    return redirect(identity.safe_next(form.next.data, url_for("ui.portal.home")))

@@ -1,4 +1,4 @@
-"""Reading the inbox's filter and page arguments, and a task form's post."""
+"""Reading the inbox's filter and page arguments, a task form's post, and the claim form."""
 
 from __future__ import annotations
 
@@ -7,8 +7,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from werkzeug.datastructures import FileStorage
+from wtforms import HiddenField
 
 from engine.services.queries import TaskFilter
+from webapp.ui.forms import Form
 
 PAGE_SIZE = 20
 
@@ -76,3 +78,9 @@ def chosen_files(files: Mapping[str, FileStorage], names: list[str]) -> dict[str
 def kept_uploads(form: Mapping[str, str], names: list[str]) -> dict[str, str]:
     """Files stored by an earlier, failed submission of the same form (hidden fields)."""
     return {name: form[f"{name}__uploaded"] for name in names if form.get(f"{name}__uploaded")}
+
+
+class ClaimForm(Form):
+    """Taking a task, or returning it to the shared inbox; `next` is the page to go back to."""
+
+    next = HiddenField()

@@ -8,6 +8,7 @@ from dataclasses import replace
 from typing import Any, BinaryIO, cast
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from engine.errors import Conflict, Invalid, TooLarge
@@ -20,9 +21,10 @@ from webapp.core.database import commit, now, session, settings
 from webapp.ui import labels
 from webapp.ui.dossier import build_dossier
 from webapp.ui.fields import Field, bind, unplaced_errors
+from webapp.ui.i18n import engine_text
 from webapp.ui.identity import safe_next, signed_in, viewer
 from webapp.ui.inbox.blueprint import inbox as blueprint
-from webapp.ui.inbox.forms import PAGE_SIZE, chosen_files, inbox_query, kept_uploads
+from webapp.ui.inbox.forms import PAGE_SIZE, ClaimForm, chosen_files, inbox_query, kept_uploads
 from webapp.ui.inbox.rows import filter_options, inbox_rows
 from webapp.ui.schema_forms import schema_fields, typed_data, upload_names
 
@@ -74,32 +76,33 @@ def complete(task_id: str) -> Any:
         return _task_page(get_task(session(), user, task_id), entered, error.fields, uploads, status=422)
     except Conflict as error:
         session().rollback()
-        flash(f"The task was not completed: {error.message}.", "error")
+        flash(_("The task was not completed: %(reason)s.", reason=engine_text(error.message)), "error")
         return redirect(_after_task(found))
-    flash(f"Done: {labels.task_title(found.name)}.", "success")
+    flash(_("Done: %(task)s.", task=labels.task_title(found.name)), "success")
     return redirect(_after_task(found))
 
 
 @blueprint.post("/tasks/<task_id>/claim")
 @signed_in
 def claim(task_id: str) -> Any:
-    return _claim_or_return(task_id, claim_task, "You have taken the task; colleagues see it is yours.")
+    return _claim_or_return(task_id, claim_task, _("You have taken the task; colleagues see it is yours."))
 
 
 @blueprint.post("/tasks/<task_id>/unclaim")
 @signed_in
 def unclaim(task_id: str) -> Any:
-    return _claim_or_return(task_id, unclaim_task, "The task is back in the shared inbox.")
+    return _claim_or_return(task_id, unclaim_task, _("The task is back in the shared inbox."))
 
 
 def _claim_or_return(task_id: str, action: Any, done: str) -> Any:
-    back = safe_next(request.form.get("next"), url_for("ui.inbox.task", task_id=task_id))
+    form = ClaimForm()
+    back = safe_next(form.next.data, url_for("ui.inbox.task", task_id=task_id))
     try:
         action(session(), viewer(), task_id, now())
         commit()
     except Conflict as error:
         session().rollback()
-        flash(f"Nothing changed: {error.message}.", "error")
+        flash(_("Nothing changed: %(reason)s.", reason=engine_text(error.message)), "error")
     else:
         flash(done, "success")
     return redirect(back)

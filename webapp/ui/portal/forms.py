@@ -1,25 +1,26 @@
-"""The portal's one form: applying for a course run."""
+"""The portal's forms: applying for a course run, withdrawing an application."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from flask_babel import lazy_gettext as _l
+from wtforms import BooleanField
 
-from webapp.ui.fields import Field
-from webapp.ui.schema_forms import CHECKED
-
-DECLARATION = Field(
-    "declaration",
-    "I confirm the declaration",
-    kind="checkbox",
-    required=True,
-    help=(
-        "The details of my profile are true; I have told my cadre controlling authority of this "
-        "application; I will pay the discounted course fee myself and claim reimbursement only "
-        "with the course certificate."
-    ),
-)
+from webapp.ui.forms import Form
 
 
-def declaration_given(form: Mapping[str, str]) -> bool:
-    """True when the declaration box was ticked."""
-    return form.get("declaration", "").strip().lower() in CHECKED
+class ApplyForm(Form):
+    """The declaration an officer confirms when applying; the engine refuses an application without it."""
+
+    declaration = BooleanField(
+        _l("I confirm the declaration"),
+        description=_l(
+            "The details of my profile are true; I have told my cadre controlling authority of this "
+            "application; I will pay the discounted course fee myself and claim reimbursement only "
+            "with the course certificate."
+        ),
+        render_kw={"required": True},
+    )
+
+
+class WithdrawForm(Form):
+    """The confirmation of a withdrawal: nothing but the CSRF token."""

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, flash, redirect, render_template, request, url_for
+from flask import Response, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 
 from engine.errors import Conflict, Invalid, NotFound
 from engine.models import CourseRun
@@ -13,11 +14,12 @@ from engine.services.queries import list_applications, list_tasks
 from engine.services.uploads import read_upload
 from webapp.core.database import commit, now, session, settings
 from webapp.ui.dossier import build_dossier
-from webapp.ui.fields import bind, unplaced_errors
+from webapp.ui.fields import attach_errors, form_fields
+from webapp.ui.i18n import engine_text
 from webapp.ui.identity import current_user, is_staff, require_any_role, signed_in, viewer
 from webapp.ui.portal.blueprint import portal
 from webapp.ui.portal.catalogue import catalogue
-from webapp.ui.portal.forms import DECLARATION, declaration_given
+from webapp.ui.portal.forms import ApplyForm, WithdrawForm
 
 
 @portal.get("/")
@@ -44,21 +46,22 @@ def apply(run_id: int) -> Any:
     require_any_role("officer")
     run = session().get(CourseRun, run_id)
     if run is None:
-        raise NotFound(f"course run {run_id} not found")
-    if request.method == "GET":
-        return render_template("portal/apply.html", run=run, field=DECLARATION)
-    declared = declaration_given(request.form)
+        raise NotFound(_("This course run does not exist."))
+    form = ApplyForm()
+    if not form.validate_on_submit():
+        return render_template("portal/apply.html", run=run, form=form, fields=form_fields(form))
     try:
-        application = submit_application(session(), viewer(), run_id, declared, now())
+        application = submit_application(session(), viewer(), run_id, bool(form.declaration.data), now())
         commit()
     except Invalid as error:
-        (field,) = bind([DECLARATION], {}, error.fields)
-        problems = [error.message, *unplaced_errors([DECLARATION], error.fields)]
-        return render_template("portal/apply.html", run=run, field=field, problems=problems), 422
+        unplaced = attach_errors(form, {name: engine_text(why) for name, why in error.fields.items()})
+        problems = [engine_text(error.message), *unplaced.values()]
+        page = render_template("portal/apply.html", run=run, form=form, fields=form_fields(form), problems=problems)
+        return page, 422
     if (application.eligibility or {}).get("eligible"):
-        flash("Your application was submitted. You are eligible on every rule.", "success")
+        flash(_("Your application was submitted. You are eligible on every rule."), "success")
     else:
-        flash("Your application was submitted, but it does not meet the eligibility rules shown below.", "error")
+        flash(_("Your application was submitted, but it does not meet the eligibility rules shown below."), "error")
     return redirect(url_for("ui.portal.application", application_id=application.id))
 
 
@@ -83,16 +86,17 @@ def application(application_id: int) -> Any:
 def withdraw(application_id: int) -> Any:
     found = get_application(session(), viewer(), application_id)
     if found.officer_id != viewer().id:
-        raise NotFound(f"application {application_id} not found")
-    if request.method == "GET":
-        return render_template("portal/withdraw.html", application=found)
+        raise NotFound(_("This application does not exist, or it is not open to your account."))
+    form = WithdrawForm()
+    if not form.validate_on_submit():
+        return render_template("portal/withdraw.html", application=found, form=form)
     try:
         withdraw_application(session(), viewer(), application_id, now())
         commit()
     except Conflict as error:
-        flash(f"The application was not withdrawn: {error.message}.", "error")
+        flash(_("The application was not withdrawn: %(reason)s.", reason=engine_text(error.message)), "error")
     else:
-        flash("Your application has been withdrawn.", "success")
+        flash(_("Your application has been withdrawn."), "success")
     return redirect(url_for("ui.portal.application", application_id=application_id))
 
 

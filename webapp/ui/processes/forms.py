@@ -2,50 +2,55 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from typing import Any
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from wtforms import BooleanField, HiddenField, IntegerField, TextAreaField
 
 from engine.validation import MAX_XML_BYTES
-
-CONFIRM_FIELD = "confirm"
-CONFIRM_LABEL = "I understand this changes the process for new applications"
-XML_LABEL = "BPMN XML"
+from webapp.ui.forms import Form
 
 
-@dataclass
-class DeployForm:
+class DeployForm(Form):
     """What the editor posts; `problems` lists what stops a deploy before the engine sees it."""
 
-    key: str
-    version: int
-    xml: str
-    confirmed: bool
-    problems: list[str] = field(default_factory=list)
-    too_large: bool = False
+    key = HiddenField()
+    version = IntegerField(default=0)
+    xml = TextAreaField(_l("BPMN XML"))
+    confirm = BooleanField(_l("I understand this changes the process for new applications"), false_values=("", "no"))
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.problems: list[str] = []
+        self.too_large = False
+
+    @property
+    def xml_text(self) -> str:
+        """The XML as the files keep it: browsers send a textarea's line breaks as CRLF."""
+        return (self.xml.data or "").replace("\r\n", "\n")
 
     @property
     def xml_bytes(self) -> bytes:
-        return self.xml.encode("utf-8")
+        return self.xml_text.encode("utf-8")
 
-
-def deploy_form(form: Mapping[str, str]) -> DeployForm:
-    """Read the posted form. Browsers send a textarea's line breaks as CRLF; the files use LF."""
-    xml = form.get("xml", "").replace("\r\n", "\n")
-    version = form.get("version", "")
-    parsed = DeployForm(
-        key=form.get("key", "").strip(),
-        version=int(version) if version.isdigit() else 0,
-        xml=xml,
-        confirmed=form.get(CONFIRM_FIELD) == "yes",
-    )
-    if len(parsed.xml_bytes) > MAX_XML_BYTES:
-        parsed.too_large = True
-        parsed.problems.append(
-            f"The BPMN XML is {len(parsed.xml_bytes) / 1024 / 1024:.1f} MB; the largest that can be deployed is "
-            f"{MAX_XML_BYTES // 1024 // 1024} MB."
-        )
-    elif not xml.strip():
-        parsed.problems.append(f"{XML_LABEL}: enter the BPMN XML of the process.")
-    if not parsed.confirmed:
-        parsed.problems.append(f"Tick “{CONFIRM_LABEL}” to deploy.")
-    return parsed
+    def check(self) -> bool:
+        """Fill `problems` with what stops the deploy; True when there is none."""
+        self.key.data = (self.key.data or "").strip()
+        if self.version.data is None:
+            self.version.data = 0
+        size = len(self.xml_bytes)
+        if size > MAX_XML_BYTES:
+            self.too_large = True
+            self.problems.append(
+                _(
+                    "The BPMN XML is %(size)s MB; the largest that can be deployed is %(largest)d MB.",
+                    size=f"{size / 1024 / 1024:.1f}",
+                    largest=MAX_XML_BYTES // 1024 // 1024,
+                )
+            )
+        elif not self.xml_text.strip():
+            self.problems.append(_("%(label)s: enter the BPMN XML of the process.", label=self.xml.label.text))
+        if not self.confirm.data:
+            self.problems.append(_("Tick “%(label)s” to deploy.", label=self.confirm.label.text))
+        return not self.problems

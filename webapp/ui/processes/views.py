@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Response, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from engine.definitions import deploy as deploy_definition
@@ -16,7 +17,7 @@ from engine.validation import MAX_XML_BYTES
 from webapp.core.database import commit, session, settings
 from webapp.ui.identity import require_any_role, signed_in, viewer
 from webapp.ui.processes.blueprint import processes
-from webapp.ui.processes.forms import CONFIRM_FIELD, CONFIRM_LABEL, XML_LABEL, DeployForm, deploy_form
+from webapp.ui.processes.forms import DeployForm
 
 READERS = ("process_owner", "dopt")
 EDITORS = ("process_owner",)
@@ -28,8 +29,7 @@ DEPLOY_FORM_BYTES = MAX_XML_BYTES + 64 * 1024
 def _room_for_bpmn() -> None:
     """Flask parses at most 500 kB of form fields; the deploy form may carry up to 5 MB of XML.
 
-    An app-wide hook because the UI's CSRF check reads the form before this blueprint's
-    own hooks run.
+    An app-wide hook, registered before Flask-WTF's CSRF check (which reads the form).
     """
     if request.endpoint == "ui.processes.deploy":
         request.max_form_memory_size = DEPLOY_FORM_BYTES
@@ -62,7 +62,7 @@ def diagram_xml(key: str, version: int) -> Any:
 def edit(key: str, version: int) -> Any:
     require_any_role(*EDITORS)
     definition = _definition(key, version)
-    form = DeployForm(key=definition.key, version=definition.version, xml=definition.xml, confirmed=False)
+    form = DeployForm(data={"key": definition.key, "version": definition.version, "xml": definition.xml})
     return _editor(form, submitted=False)
 
 
@@ -70,8 +70,8 @@ def edit(key: str, version: int) -> Any:
 @signed_in
 def deploy() -> Any:
     require_any_role(*EDITORS)
-    form = deploy_form(request.form)
-    if form.problems:
+    form = DeployForm()
+    if not form.check():
         return _editor(form, submitted=True), 413 if form.too_large else 422
     try:
         result = deploy_definition(session(), form.xml_bytes, viewer().username, settings().forms_dir)
@@ -81,22 +81,19 @@ def deploy() -> Any:
         return _editor(form, submitted=True), 422
     commit()
     if result.created:
-        flash(f"Deployed {result.key} version {result.version}", "success")
+        flash(_("Deployed %(key)s version %(version)d", key=result.key, version=result.version), "success")
     else:
-        flash(f"No changes: {result.key} version {result.version} is unchanged", "info")
+        flash(_("No changes: %(key)s version %(version)d is unchanged", key=result.key, version=result.version), "info")
     return redirect(url_for("ui.processes.diagram", key=result.key, version=result.version))
 
 
 def _editor(form: DeployForm, submitted: bool) -> str:
-    latest = latest_definitions(session()).get(form.key)
+    latest = latest_definitions(session()).get(form.key.data)
     return render_template(
         "processes/editor.html",
         form=form,
         submitted=submitted,
         newest_version=latest.version if latest else None,
-        confirm_field=CONFIRM_FIELD,
-        confirm_label=CONFIRM_LABEL,
-        xml_label=XML_LABEL,
     )
 
 
