@@ -9,10 +9,11 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from engine.errors import Unauthorized
+from engine.errors import Invalid, Unauthorized
 from engine.i18n import N_
 from engine.models import AuthToken, User
-from engine.passwords import DUMMY_HASH, verify_password
+from engine.passwords import DUMMY_HASH, hash_password, verify_password
+from engine.services.people import password_problem
 
 TOKEN_LIFETIME = timedelta(hours=12)
 MAX_FAILURES = 5
@@ -73,3 +74,23 @@ def revoke_token(session: Session, token: str, now: datetime) -> None:
     row = session.scalars(select(AuthToken).where(AuthToken.token_sha256 == _digest(token))).first()
     if row is not None and row.revoked_at is None:
         row.revoked_at = now
+
+
+def set_password(session: Session, user: User, password: object, now: datetime) -> None:
+    """Give the user a new password and end every way they were signed in.
+
+    The password follows the same rule as at registration (people.password_problem;
+    Invalid names the field `password` otherwise). Every live API token of the user is
+    revoked at `now` (aware UTC), so a stolen token stops working once the owner changes
+    the password. Flushes only.
+    """
+    problem = password_problem(password)
+    if problem:
+        raise Invalid("The password cannot be used", {"password": problem})
+    user.password_hash = hash_password(str(password))
+    user.failed_logins = 0
+    user.locked_until = None
+    live = select(AuthToken).where(AuthToken.user_id == user.id, AuthToken.revoked_at.is_(None))
+    for token in session.scalars(live):
+        token.revoked_at = now
+    session.flush()

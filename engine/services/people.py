@@ -15,14 +15,29 @@ from engine.passwords import hash_password
 from engine.rules import SERVICES
 
 MIN_PASSWORD_LENGTH = 8
+MAX_PASSWORD_LENGTH = 1024
+
+
+def password_problem(password: Any) -> str | None:
+    """Why a new password is not acceptable, or None when it is.
+
+    The one rule for every way a password is chosen (registration, a new user, a change, a
+    reset): a text of MIN_PASSWORD_LENGTH to MAX_PASSWORD_LENGTH characters.
+    """
+    if not isinstance(password, str) or len(password) < MIN_PASSWORD_LENGTH:
+        return f"Use at least {MIN_PASSWORD_LENGTH} characters"
+    if len(password) > MAX_PASSWORD_LENGTH:
+        return f"Use at most {MAX_PASSWORD_LENGTH} characters"
+    return None
 
 
 def create_user(session: Session, username: str, password: str, roles: list[str], cca_code: str | None = None) -> User:
     """Create a user with roles; a CCA approver must be bound to an existing CCA."""
     fields: dict[str, str] = {}
     _check_username(username, fields)
-    if not isinstance(password, str) or len(password) < MIN_PASSWORD_LENGTH:
-        fields["password"] = f"Use at least {MIN_PASSWORD_LENGTH} characters"
+    problem = password_problem(password)
+    if problem:
+        fields["password"] = problem
     if not isinstance(roles, list) or not roles or any(role not in ROLES for role in roles):
         fields["roles"] = "Give one or more of: " + ", ".join(ROLES)
     elif "cca_approver" in roles and not cca_code:
@@ -68,8 +83,9 @@ def register_officer(session: Session, body: dict[str, Any], today: date) -> Use
         fields[name] = "unknown field"
     _check_username(body.get("username"), fields)
     password = body.get("password")
-    if not isinstance(password, str) or len(password) < MIN_PASSWORD_LENGTH:
-        fields["password"] = f"Use at least {MIN_PASSWORD_LENGTH} characters"
+    problem = password_problem(password)
+    if problem:
+        fields["password"] = problem
     profile = _profile(session, body, today, fields)
     if fields:
         raise Invalid("The registration has errors", fields)
