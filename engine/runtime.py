@@ -24,6 +24,7 @@ from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 from SpiffWorkflow.task import Task, TaskState
 
+from engine.bpmn_parser import SPEC_CONVERTERS
 from engine.definitions import SpecBundle
 from engine.errors import StepFailed
 from engine.sandbox import SandboxedEnvironment, SandboxError
@@ -61,7 +62,7 @@ def _serializer() -> BpmnWorkflowSerializer:
     # A serializer keeps per-call state, so each thread gets its own.
     serializer = getattr(_local, "serializer", None)
     if serializer is None:
-        config = dict(SPIFF_CONFIG)
+        config = {**SPIFF_CONFIG, **SPEC_CONVERTERS}
         config[BpmnWorkflow] = _SpeclessWorkflowConverter
         serializer = BpmnWorkflowSerializer(BpmnWorkflowSerializer.configure(config))
         _local.serializer = serializer
