@@ -44,7 +44,8 @@ def check_joins_on_loops(process: etree._Element) -> list[str]:
                 problems.append(
                     f"{join}: this {kind} join is on a loop ({' -> '.join(loop)}); SpiffWorkflow 3.2.0 runs that "
                     "wrongly: on the loop's next pass the join goes on as soon as one branch is done, carrying the "
-                    "previous pass's results of the others. Draw the branches one after the other inside the loop"
+                    "previous pass's results of the others. Draw the branches one after the other inside the loop, "
+                    f"and bring a loop back in through an exclusive gateway, not a {kind} one"
                 )
     return problems
 

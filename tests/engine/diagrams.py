@@ -57,8 +57,14 @@ def user_task(
     id: str, column: int, lane: str, form: str, name: str = "", inner: str = "", post_script: str | None = None
 ) -> Node:
     """A user task in a role lane with its form."""
-    return Node(id, "userTask", column, name or id.replace("_", " ").capitalize(), lane,
-                properties(form, post_script=post_script) + inner)
+    return Node(
+        id,
+        "userTask",
+        column,
+        name or id.replace("_", " ").capitalize(),
+        lane,
+        properties(form, post_script=post_script) + inner,
+    )
 
 
 def timer(kind: str, value: str) -> str:
@@ -171,23 +177,25 @@ def parallel_reviews_in_a_loop(key: str = "parallel_reviews") -> bytes:
     the officer's clarification into the split (issue 7's example of a join a loop re-enters)."""
     nodes = [
         Node("start", "startEvent", 0, "Nomination received"),
-        Node("split_reviews", "parallelGateway", 1),
-        user_task("cca_review", 2, "CCA", "cca_approval.schema.json", post_script="cca_decision = decision"),
-        user_task("dopt_review", 2, "DoPT", "dopt_confirmation.schema.json", post_script="dopt_decision = decision"),
-        Node("join_reviews", "parallelGateway", 3),
-        Node("returned", "exclusiveGateway", 4, "Returned?", attrs='default="flow_done"'),
-        user_task("respond_clarification", 4, "Officer", "respond_clarification.schema.json"),
-        Node("done", "endEvent", 5, "Reviewed"),
+        Node("to_review", "exclusiveGateway", 1),
+        Node("split_reviews", "parallelGateway", 2),
+        user_task("cca_review", 3, "CCA", "cca_approval.schema.json", post_script="cca_decision = decision"),
+        user_task("dopt_review", 3, "DoPT", "dopt_confirmation.schema.json", post_script="dopt_decision = decision"),
+        Node("join_reviews", "parallelGateway", 4),
+        Node("returned", "exclusiveGateway", 5, "Returned?", attrs='default="flow_done"'),
+        user_task("respond_clarification", 5, "Officer", "respond_clarification.schema.json"),
+        Node("done", "endEvent", 6, "Reviewed"),
     ]
     flows = [
-        Flow("flow_start", "start", "split_reviews"),
+        Flow("flow_start", "start", "to_review"),
+        Flow("flow_review", "to_review", "split_reviews"),
         Flow("flow_to_cca", "split_reviews", "cca_review"),
         Flow("flow_to_dopt", "split_reviews", "dopt_review"),
         Flow("flow_cca_done", "cca_review", "join_reviews"),
         Flow("flow_dopt_done", "dopt_review", "join_reviews"),
         Flow("flow_joined", "join_reviews", "returned"),
         Flow("flow_returned", "returned", "respond_clarification", 'cca_decision == "return"'),
-        Flow("flow_clarified", "respond_clarification", "split_reviews"),
+        Flow("flow_clarified", "respond_clarification", "to_review"),
         Flow("flow_done", "returned", "done"),
     ]
     return diagram(key, nodes, flows, "Parallel reviews")
@@ -204,12 +212,12 @@ def multi_instance_review(
     source = (
         f"<bpmn:loopCardinality>{cardinality}</bpmn:loopCardinality>"
         if cardinality
-        else '<bpmn:loopDataInputRef>reviewers</bpmn:loopDataInputRef>'
+        else "<bpmn:loopDataInputRef>reviewers</bpmn:loopDataInputRef>"
     )
     item = "" if cardinality else '<bpmn:inputDataItem id="reviewer" name="reviewer" />'
     characteristics = (
         f'<bpmn:multiInstanceLoopCharacteristics isSequential="{str(sequential).lower()}">{source}'
-        f'<bpmn:loopDataOutputRef>decisions</bpmn:loopDataOutputRef>{item}'
+        f"<bpmn:loopDataOutputRef>decisions</bpmn:loopDataOutputRef>{item}"
         '<bpmn:outputDataItem id="decision" name="decision" /></bpmn:multiInstanceLoopCharacteristics>'
     )
     nodes = [
@@ -233,3 +241,38 @@ def multi_instance_review(
         nodes.append(Node("record_return", "endEvent", 4, "Returned"))
         flows.append(Flow("flow_returned", "returned", "record_return", '"return" in decisions'))
     return diagram(key, nodes, flows, "Panel review")
+
+
+def timer_diagram(where: str, kind: str, value: str, key: str = "timed") -> bytes:
+    """A timer (`timeDate`, `timeDuration` or `timeCycle` with `value` as written) on a
+    `boundary` event of a CCA task (event id `reminder`), as an `intermediate` catch event
+    (`wait`) or on the `start` event (`start`)."""
+    definition = timer(kind, value)
+    if where == "boundary":
+        nodes = [
+            Node("start", "startEvent", 0),
+            user_task("work", 1, "CCA", "cca_approval.schema.json", "Approve nomination"),
+            Node(
+                "reminder",
+                "boundaryEvent",
+                1,
+                "Reminder",
+                "CCA",
+                definition,
+                'attachedToRef="work" cancelActivity="false"',
+            ),
+            Node("reminded", "endEvent", 2, "Reminded", "CCA"),
+            Node("end", "endEvent", 3),
+        ]
+        flows = [Flow("f1", "start", "work"), Flow("f2", "work", "end"), Flow("f3", "reminder", "reminded")]
+    elif where == "intermediate":
+        nodes = [
+            Node("start", "startEvent", 0),
+            Node("wait", "intermediateCatchEvent", 1, "Wait", inner=definition),
+            Node("end", "endEvent", 2),
+        ]
+        flows = [Flow("f1", "start", "wait"), Flow("f2", "wait", "end")]
+    else:
+        nodes = [Node("start", "startEvent", 0, "Every so often", inner=definition), Node("end", "endEvent", 1)]
+        flows = [Flow("f1", "start", "end")]
+    return diagram(key, nodes, flows, "Timed")
