@@ -8,6 +8,7 @@ trees) because the XML comes from people and from other modelling tools.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -26,6 +27,7 @@ BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 SPIFF_NS = "http://spiffworkflow.org/bpmn/schema/1.0/core"
 NS = {"bpmn": BPMN_NS, "spiffworkflow": SPIFF_NS}
 MAX_XML_BYTES = 5 * 1024 * 1024
+_SPACE = re.compile(rb"\s*")
 
 # Elements whose text is evaluated as a Python expression by the engine (timers: when not a literal).
 _EXPRESSION_TAGS = (
@@ -46,30 +48,57 @@ def parse_xml(xml: bytes) -> etree._Element:
     """Parse untrusted XML safely and return its root element (a bpmn:definitions).
 
     `xml` is the file's bytes (UTF-8 once `utf8_xml` has read it). Raises ValueError with
-    a readable reason when it is too large, not well-formed, has a DOCTYPE (a BPMN file
-    needs none, and a DTD can declare entities that read files or expand without bound),
+    a readable reason when it is too large, has a DOCTYPE (a BPMN file needs none, and a
+    DTD can declare entities that read files or expand without bound), is not well-formed,
     or is not BPMN 2.0.
     """
     if len(xml) > MAX_XML_BYTES:
         raise ValueError(f"the file is larger than {MAX_XML_BYTES // (1024 * 1024)} MB")
+    doctype = _prolog_doctype(xml)
+    if doctype:
+        raise ValueError(_doctype_problem(doctype))
     parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, load_dtd=False)
     try:
         root = etree.fromstring(xml, parser=parser)
     except etree.XMLSyntaxError as error:
         raise ValueError(f"not well-formed XML: {error}") from error
     if root is not None and root.getroottree().docinfo.internalDTD is not None:
-        raise ValueError(_doctype_problem(root.getroottree().docinfo))
+        raise ValueError(_doctype_problem(root.getroottree().docinfo.doctype))
     if root is None or etree.QName(root).namespace != BPMN_NS or etree.QName(root).localname != "definitions":
         raise ValueError("not a BPMN 2.0 document (the root must be bpmn:definitions)")
     return root
 
 
-def _doctype_problem(docinfo: Any) -> str:
-    entities = [entity.name for entity in docinfo.internalDTD.iterentities()]
+def _prolog_doctype(xml: bytes) -> str | None:
+    """The DOCTYPE declaration of the prolog (after the XML declaration, comments and
+    processing instructions: the only place one can be), read before parsing, since an
+    entity it declares can make the document unparseable."""
+    position = 0
+    while True:
+        position = _SPACE.match(xml, position).end()  # type: ignore[union-attr]
+        for opening, closing in ((b"<?", b"?>"), (b"<!--", b"-->")):
+            if xml.startswith(opening, position):
+                end = xml.find(closing, position)
+                if end < 0:
+                    return None
+                position = end + len(closing)
+                break
+        else:
+            if not xml.startswith(b"<!DOCTYPE", position):
+                return None
+            subset_end = xml.find(b"]>", position)
+            tag_end = xml.find(b">", position)
+            end = subset_end + 1 if b"[" in xml[position:tag_end] and subset_end > 0 else tag_end
+            return xml[position : end + 1 if end >= 0 else None].decode("utf-8", errors="replace")
+
+
+def _doctype_problem(doctype: str) -> str:
+    entities = re.findall(r"<!ENTITY\s+(?:%\s+)?([^\s>]+)", doctype)
     declares = f" declaring the entities {', '.join(entities[:5])}" if entities else ""
+    shown = doctype if len(doctype) <= 120 else doctype[:117] + "..."
     return (
-        f"the file has a DOCTYPE ({docinfo.doctype[:200]}{declares}): BPMN files need none, and a DOCTYPE "
-        "can declare entities that read other files or expand without bound; remove it"
+        f"the file has a DOCTYPE ({shown}){declares}: BPMN files need none, and a DOCTYPE can declare "
+        "entities that read other files or expand without bound; remove it"
     )
 
 

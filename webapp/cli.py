@@ -86,7 +86,7 @@ def user_add(name: str, roles: tuple[str, ...], cca: str | None, password: str |
 
 
 @main.command("deploy")
-@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 def deploy_command(files: tuple[Path, ...]) -> None:
     """Deploy BPMN files as new versions, validated exactly as the API does.
 

@@ -4,6 +4,7 @@ naming the element, what would not run as drawn (DOCTYPEs, invalid timers, joins
 from __future__ import annotations
 
 import hashlib
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
@@ -22,6 +23,8 @@ from tests.engine.diagrams import (
     timer_diagram,
     user_task,
 )
+from tests.engine.flow import Flow as ApplicationFlow
+from tests.factories import NOW
 
 GERMAN = "Prüfung durch Behörde"
 
@@ -169,3 +172,18 @@ def test_multi_instance_task_is_named_by_its_bpmn_id_in_refusals(db: Database, s
     xml = multi_instance_review(loop=False).replace(b"cca_approval.schema.json", b"missing.schema.json")
     details = _refusal(db, settings, xml)
     assert "review: form 'missing.schema.json' does not exist" in details and "[child]" not in details
+
+
+def test_camunda_style_unquoted_reminder_deploys_and_reminds_on_day_7(db: Database, settings: Settings) -> None:
+    xml = (settings.processes_dir / "cadre_approval.bpmn").read_text(encoding="utf-8")
+    unquoted = xml.replace('>"P7D"<', ">P7D<").replace('>"P14D"<', ">P14D<")
+    assert unquoted.count(">P7D<") == 1 and unquoted.count(">P14D<") == 1
+    assert _deploy(db, settings, unquoted.encode("utf-8")) == ("cadre_approval", 2, True)
+    flow = ApplicationFlow(db, settings)
+    application_id = flow.apply(flow.officer())
+
+    assert flow.timers(NOW + timedelta(days=6, hours=23)) == 0
+    flow.timers(NOW + timedelta(days=7, minutes=1))
+    assert len(flow.notifications(flow.cca_approver)) == 2  # the request, then the reminder
+    flow.timers(NOW + timedelta(days=14, minutes=1))
+    assert flow.open_tasks(application_id) == ["escalated_approval"]

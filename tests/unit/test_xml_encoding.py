@@ -55,7 +55,7 @@ def test_latin1_bytes_in_a_file_that_says_utf8_are_refused() -> None:
 
 
 def test_unknown_encoding_is_refused() -> None:
-    with pytest.raises(ValueError, match="'klingon-8' .* not an encoding we can read"):
+    with pytest.raises(ValueError, match=r"'klingon-8' .* not an encoding we can read"):
         utf8_xml(_document("klingon-8").encode("ascii", errors="replace"))
 
 
@@ -66,7 +66,7 @@ def test_utf16_declared_but_saved_as_8_bit_is_refused() -> None:
 
 def test_windows_1252_quotes_in_a_file_that_says_iso_8859_1_are_refused_with_a_hint() -> None:
     data = _document("ISO-8859-1", "“Prüfung”").encode("cp1252")
-    with pytest.raises(ValueError, match='U\\+0093 on line 2.*declare encoding="windows-1252"'):
+    with pytest.raises(ValueError, match=r'U\+0093 on line 2.*declare encoding="windows-1252"'):
         utf8_xml(data)
 
 
