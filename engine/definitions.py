@@ -44,7 +44,8 @@ class SpecBundle:
 def _parser_for(xml_by_key: dict[str, bytes]) -> DefinitionParser:
     parser = DefinitionParser()
     for key, xml in xml_by_key.items():
-        parser.add_bpmn_xml(parse_xml(xml), filename=f"{key}.bpmn")
+        # Stored versions, and a candidate parse_xml has already read strictly in deploy().
+        parser.add_bpmn_xml(parse_xml(xml, stored=True), filename=f"{key}.bpmn")
     return parser
 
 
@@ -59,7 +60,7 @@ def _calls(definition: ProcessDefinition) -> tuple[str, ...]:
     """The process ids a definition calls (cached by content, so its XML is read once)."""
     cached = _calls_by_sha.get(definition.sha256)
     if cached is None:
-        root = parse_xml(definition.xml.encode("utf-8"))
+        root = parse_xml(definition.xml.encode("utf-8"), stored=True)
         cached = tuple(str(called) for called in root.xpath("//bpmn:callActivity/@calledElement", namespaces=NS))
         _calls_by_sha[definition.sha256] = cached
     return cached

@@ -44,17 +44,19 @@ _UNSUPPORTED_EVENTS = {
 jinja_sandbox = JinjaSandbox(autoescape=True)
 
 
-def parse_xml(xml: bytes) -> etree._Element:
+def parse_xml(xml: bytes, stored: bool = False) -> etree._Element:
     """Parse untrusted XML safely and return its root element (a bpmn:definitions).
 
     `xml` is the file's bytes (UTF-8 once `utf8_xml` has read it). Raises ValueError with
     a readable reason when it is too large, has a DOCTYPE (a BPMN file needs none, and a
     DTD can declare entities that read files or expand without bound), is not well-formed,
-    or is not BPMN 2.0.
+    or is not BPMN 2.0. A `stored` version (deployed already) is not refused for its
+    DOCTYPE, which versions deployed before DOCTYPEs were refused may have: its entities
+    are never resolved, so instances started on it keep running.
     """
     if len(xml) > MAX_XML_BYTES:
         raise ValueError(f"the file is larger than {MAX_XML_BYTES // (1024 * 1024)} MB")
-    doctype = _prolog_doctype(xml)
+    doctype = None if stored else _prolog_doctype(xml)
     if doctype:
         raise ValueError(_doctype_problem(doctype))
     parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, load_dtd=False)
@@ -62,7 +64,7 @@ def parse_xml(xml: bytes) -> etree._Element:
         root = etree.fromstring(xml, parser=parser)
     except etree.XMLSyntaxError as error:
         raise ValueError(f"not well-formed XML: {error}") from error
-    if root is not None and root.getroottree().docinfo.internalDTD is not None:
+    if not stored and root is not None and root.getroottree().docinfo.internalDTD is not None:
         raise ValueError(_doctype_problem(root.getroottree().docinfo.doctype))
     if root is None or etree.QName(root).namespace != BPMN_NS or etree.QName(root).localname != "definitions":
         raise ValueError("not a BPMN 2.0 document (the root must be bpmn:definitions)")

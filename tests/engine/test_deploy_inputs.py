@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from engine.bootstrap import Database
 from engine.config import Settings
-from engine.definitions import deploy
+from engine.definitions import bundle_for_new_instance, deploy
 from engine.errors import DeployRefused
 from engine.models import ProcessDefinition
 from tests.engine.diagrams import (
@@ -187,3 +187,13 @@ def test_camunda_style_unquoted_reminder_deploys_and_reminds_on_day_7(db: Databa
     assert len(flow.notifications(flow.cca_approver)) == 2  # the request, then the reminder
     flow.timers(NOW + timedelta(days=14, minutes=1))
     assert flow.open_tasks(application_id) == ["escalated_approval"]
+
+
+def test_a_version_stored_with_a_doctype_before_they_were_refused_still_runs(db: Database, settings: Settings) -> None:
+    doctype = '<!DOCTYPE bpmn:definitions [<!ENTITY secret SYSTEM "file:///etc/passwd">]>'
+    xml = german_review().decode("utf-8").replace("?>\n", f"?>\n{doctype}\n", 1)
+    with db.sessions() as session, session.begin():
+        session.add(ProcessDefinition(key="pruefung", version=1, sha256="0" * 64, xml=xml, deployed_by="earlier"))
+    with db.sessions() as session:
+        assert bundle_for_new_instance(session, "pruefung").spec.name == "pruefung"
+    assert "DOCTYPE" in _refusal(db, settings, xml.encode("utf-8"))
