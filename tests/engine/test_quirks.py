@@ -12,9 +12,12 @@ from typing import Any
 
 import pytest
 from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
+from SpiffWorkflow.bpmn.util.diff import SpecDiff
 from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
+from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 
-from engine.bpmn_parser import DefinitionParser
+from engine.bpmn_parser import SPEC_CONVERTERS, DefinitionParser
 from engine.config import PROJECT_ROOT
 from engine.definitions import SpecBundle
 from engine.errors import StepFailed
@@ -189,3 +192,23 @@ def test_a_timer_means_the_same_instant_whatever_the_servers_time_zone() -> None
         datetime(2027, 1, 12, 3, 30, tzinfo=UTC),
         datetime(2027, 3, 1, tzinfo=UTC),
     ]
+
+
+def test_the_serializer_registry_knows_our_specs_so_a_version_diff_sees_what_changed() -> None:
+    registry = BpmnWorkflowSerializer.configure({**SPIFF_CONFIG, **SPEC_CONVERTERS})
+
+    def spec(xml: bytes, key: str) -> Any:
+        return _bundle(xml, key, DefinitionParser()).spec
+
+    timers = SpecDiff(
+        registry,
+        spec(timer_diagram("boundary", "timeDuration", "P7D"), "timed"),
+        spec(timer_diagram("boundary", "timeDuration", "P3D"), "timed"),
+    )
+    reviews = SpecDiff(
+        registry,
+        spec(multi_instance_review(), "panel_review"),
+        spec(multi_instance_review(cardinality="3"), "panel_review"),
+    )
+    assert {task.name: fields for task, fields in timers.changed.items()} == {"reminder": ["event_definition"]}
+    assert {task.name: fields for task, fields in reviews.changed.items()} == {"review": ["cardinality"]}
