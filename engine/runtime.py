@@ -20,6 +20,7 @@ from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
 from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
 from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter, WorkflowConverter
 from SpiffWorkflow.bpmn.specs.event_definitions import timer as spiff_timer
+from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import LoopTask
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 from SpiffWorkflow.task import Task, TaskState
@@ -197,7 +198,12 @@ def _deadline(value: Any) -> datetime | None:
 
 
 def boundary_deadline(task: Task) -> datetime | None:
-    """When the earliest timer on the task's boundary fires (the task's due time)."""
+    """When the earliest timer on the task's boundary fires (the task's due time).
+
+    An instance of a multi-instance (or loop) task has the boundary of the activity it belongs to.
+    """
+    if task.parent is not None and isinstance(task.parent.task_spec, LoopTask):
+        task = task.parent
     parent = task.parent
     if parent is None:
         return None

@@ -120,6 +120,7 @@ def test_multi_instance_approval_is_listed_and_worked_under_its_bpmn_id(
 
     tasks = cca.get(f"/tasks?application_id={application.json['id']}").json
     assert [task["name"] for task in tasks] == ["cca_approval", "cca_approval"]
+    assert tasks[0]["due_at"] is not None and tasks[0]["due_at"] == tasks[1]["due_at"]  # the 7-day reminder
     for task in tasks:
         assert cca.get(f"/tasks/{task['id']}").json["name"] == "cca_approval"
         assert cca.post(f"/tasks/{task['id']}/complete", {"data": {"decision": "approve"}}).status_code == 200
