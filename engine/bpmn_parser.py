@@ -13,6 +13,11 @@
   collects: it starts empty (a map stays a map) each time the activity starts, unless it
   is also the input collection (updated in place).
 
+- Parallel and inclusive joins: SpiffWorkflow 3.2.0 merges the whole data of each branch,
+  in the order the branches finished, so a variable one branch changed is set back to its
+  value before the split by a branch that finished later without touching it. Here a join
+  merges what each branch changed since the split.
+
 The classes we substitute must be known to the serializer's registry (for spec diffs when
 an instance is migrated): `SPEC_CONVERTERS` maps each to SpiffWorkflow's converter.
 """
@@ -20,13 +25,18 @@ an instance is migrated): `SPEC_CONVERTERS` maps each to SpiffWorkflow's convert
 from __future__ import annotations
 
 from collections.abc import MutableMapping, MutableSequence
+from copy import deepcopy
 from datetime import UTC
 from typing import Any, ClassVar
 
 from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
+from SpiffWorkflow.bpmn.parser.BpmnParser import full_tag
+from SpiffWorkflow.bpmn.parser.task_parsers import ConditionalGatewayParser, GatewayParser
 from SpiffWorkflow.bpmn.parser.util import first
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.bpmn.serializer.default.event_definition import TimerConditionalEventDefinitionConverter
+from SpiffWorkflow.bpmn.serializer.default.task_spec import ConditionalGatewayConverter, ParallelGatewayConverter
+from SpiffWorkflow.bpmn.specs.defaults import InclusiveGateway, ParallelGateway
 from SpiffWorkflow.bpmn.specs.event_definitions import timer as spiff_timer
 from SpiffWorkflow.spiff.parser.event_parsers import (
     SpiffBoundaryEventParser,
@@ -36,6 +46,8 @@ from SpiffWorkflow.spiff.parser.event_parsers import (
 from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
 from SpiffWorkflow.spiff.serializer.task_spec import SpiffMultiInstanceConverter
 from SpiffWorkflow.spiff.specs.defaults import ParallelMultiInstanceTask, SequentialMultiInstanceTask
+from SpiffWorkflow.util.deep_merge import DeepMerge
+from SpiffWorkflow.util.task import TaskState
 
 from engine.timer_values import TimerKind, timer_problem, timer_text
 
@@ -141,6 +153,73 @@ class FreshOutputSequentialMultiInstance(_FreshOutputCollection, SequentialMulti
     """A sequential multi-instance activity whose output collection is this pass's."""
 
 
+class _BranchChangesJoin:
+    """Merges, at a join, what each branch changed since the split, in the order they finished."""
+
+    def _run_hook(self, my_task: Any) -> bool:
+        spec: Any = self
+        finished = sorted(
+            (
+                task
+                for task in my_task.workflow.tasks.values()
+                if task.task_spec == spec
+                and task.has_state(TaskState.FINISHED_MASK)
+                and not my_task.is_descendant_of(task)
+            ),
+            key=lambda task: task.last_state_change,
+        )
+        branch_ends = [task.parent for task in finished] + [my_task.parent]
+        before = _split_of(branch_ends).data
+        merged = deepcopy(before)
+        for end in branch_ends:
+            DeepMerge.merge(merged, {key: value for key, value in end.data.items() if before.get(key, _UNSET) != value})
+        for task in finished:
+            if task.has_state(TaskState.COMPLETED):
+                # As SpiffWorkflow does: a branch reset to and completed again must not leave its old children.
+                task._drop_children(force=True)
+        my_task.data = merged
+        return True
+
+
+_UNSET = object()
+
+
+def _split_of(branch_ends: list[Any]) -> Any:
+    """The latest task every branch descends from (the split), for the data before the branches."""
+    line: list[Any] = []
+    task = branch_ends[0]
+    while task is not None:
+        line.append(task)
+        task = task.parent
+    depth = {task.id: index for index, task in enumerate(line)}
+    highest = 0
+    for end in branch_ends[1:]:
+        task = end
+        while task.id not in depth:
+            task = task.parent
+        highest = max(highest, depth[task.id])
+    return line[highest]
+
+
+class BranchChangesParallelGateway(_BranchChangesJoin, ParallelGateway):  # type: ignore[misc]
+    """A parallel gateway whose join merges the branches' changes."""
+
+
+class BranchChangesInclusiveGateway(_BranchChangesJoin, InclusiveGateway):  # type: ignore[misc]
+    """An inclusive gateway whose join merges the branches' changes, then chooses its outgoing flows."""
+
+    def _run_hook(self, my_task: Any) -> bool:
+        # SpiffWorkflow's own, after our merge instead of UnstructuredJoin's.
+        _BranchChangesJoin._run_hook(self, my_task)
+        matches, defaults = self._get_matching_outputs(my_task)
+        if len(matches + defaults) == 0:
+            raise WorkflowTaskException("No conditions satisfied on gateway", task=my_task)
+        my_task._sync_children(matches or defaults, TaskState.FUTURE)
+        for child in my_task.children:
+            child.task_spec._predict(child, mask=TaskState.FUTURE | TaskState.PREDICTED_MASK)
+        return True
+
+
 _TIMER_EVENT_PARSERS = {SpiffStartEventParser, SpiffIntermediateCatchEventParser, SpiffBoundaryEventParser}
 
 
@@ -158,8 +237,12 @@ class DefinitionParser(SpiffBpmnParser):  # type: ignore[misc]
     """SpiffBpmnParser with our timer and multi-instance specs; use it wherever specs are built."""
 
     OVERRIDE_PARSER_CLASSES: ClassVar[dict[str, tuple[type, type]]] = {
-        tag: (_our_parser_class(parser_class), spec_class)
-        for tag, (parser_class, spec_class) in SpiffBpmnParser.OVERRIDE_PARSER_CLASSES.items()
+        **{
+            tag: (_our_parser_class(parser_class), spec_class)
+            for tag, (parser_class, spec_class) in SpiffBpmnParser.OVERRIDE_PARSER_CLASSES.items()
+        },
+        full_tag("parallelGateway"): (GatewayParser, BranchChangesParallelGateway),
+        full_tag("inclusiveGateway"): (ConditionalGatewayParser, BranchChangesInclusiveGateway),
     }
 
 
@@ -170,4 +253,6 @@ SPEC_CONVERTERS: dict[type, type] = {
     CheckedCycle: TimerConditionalEventDefinitionConverter,
     FreshOutputParallelMultiInstance: SpiffMultiInstanceConverter,
     FreshOutputSequentialMultiInstance: SpiffMultiInstanceConverter,
+    BranchChangesParallelGateway: ParallelGatewayConverter,
+    BranchChangesInclusiveGateway: ConditionalGatewayConverter,
 }

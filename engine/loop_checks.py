@@ -1,11 +1,11 @@
 """Refusing a join that a loop leads back into: SpiffWorkflow 3.2.0 runs it wrongly.
 
 A parallel (or inclusive) gateway that merges branches and lies on a loop fires, on the
-loop's second pass, as soon as one branch is done: it counts the tokens of the first
-pass, and the data it carries on holds the first pass's results of the other branches
-(reproduced in tests/engine/test_quirks.py). Making it right would mean replacing how the
-library both counts tokens and merges branch data at a join, so such a diagram is refused
-at deploy, with the loop and what to draw instead.
+loop's second pass, as soon as one branch is done: it counts the first pass's finished
+branches as tokens of this pass, and carries on the first pass's results of the other
+branches (reproduced in tests/engine/test_quirks.py). Making it right would mean replacing
+how the library decides a join may fire, for every shape of loop its task tree can take;
+such a diagram is refused at deploy instead, with the loop and what to draw.
 """
 
 from __future__ import annotations

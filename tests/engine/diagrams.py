@@ -276,3 +276,26 @@ def timer_diagram(where: str, kind: str, value: str, key: str = "timed") -> byte
         nodes = [Node("start", "startEvent", 0, "Every so often", inner=definition), Node("end", "endEvent", 1)]
         flows = [Flow("f1", "start", "end")]
     return diagram(key, nodes, flows, "Timed")
+
+
+def parallel_reviews(gateway: str = "parallelGateway", key: str = "parallel_reviews") -> bytes:
+    """A CCA review and a DoPT review in parallel (or inclusive, both flows taken), joined, no loop:
+    each review records its decision in its own variable."""
+    condition = "True" if gateway == "inclusiveGateway" else None
+    nodes = [
+        Node("start", "startEvent", 0, "Nomination received"),
+        Node("split_reviews", gateway, 1),
+        user_task("cca_review", 2, "CCA", "cca_approval.schema.json", post_script="cca_decision = decision"),
+        user_task("dopt_review", 2, "DoPT", "dopt_confirmation.schema.json", post_script="dopt_decision = decision"),
+        Node("join_reviews", gateway, 3),
+        Node("done", "endEvent", 4, "Reviewed"),
+    ]
+    flows = [
+        Flow("flow_start", "start", "split_reviews"),
+        Flow("flow_to_cca", "split_reviews", "cca_review", condition),
+        Flow("flow_to_dopt", "split_reviews", "dopt_review", condition),
+        Flow("flow_cca_done", "cca_review", "join_reviews"),
+        Flow("flow_dopt_done", "dopt_review", "join_reviews"),
+        Flow("flow_joined", "join_reviews", "done"),
+    ]
+    return diagram(key, nodes, flows, "Parallel reviews")

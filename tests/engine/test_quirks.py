@@ -24,7 +24,7 @@ from engine.errors import StepFailed
 from engine.runtime import dump_state, load_workflow, new_workflow, next_due, ready_user_tasks, run_engine
 from engine.sandbox import SandboxedEnvironment
 from engine.validation import parse_xml
-from tests.engine.diagrams import multi_instance_review, parallel_reviews_in_a_loop, timer_diagram
+from tests.engine.diagrams import multi_instance_review, parallel_reviews, parallel_reviews_in_a_loop, timer_diagram
 
 T0 = datetime(2027, 1, 10, 10, 0, tzinfo=UTC)
 
@@ -67,6 +67,27 @@ def test_library_alone_lets_a_join_on_a_loop_go_on_with_one_branch_done() -> Non
     # The join went on without the second CCA review, on the first pass's "return":
     # the reason deploy refuses a join on a loop.
     assert _ready(workflow) == ["cca_review", "respond_clarification"]
+
+
+PENDING = {"cca_decision": "pending", "dopt_decision": "pending"}
+
+
+def test_library_alone_sets_a_branch_result_back_when_the_other_branch_finishes_later() -> None:
+    workflow = _start(parallel_reviews(), "parallel_reviews", PENDING, library=True)
+    _complete(workflow, "cca_review", decision="approve")
+    _complete(workflow, "dopt_review", decision="confirm")
+    assert workflow.completed and workflow.data["cca_decision"] == "pending"
+
+
+@pytest.mark.parametrize("gateway", ["parallelGateway", "inclusiveGateway"])
+@pytest.mark.parametrize("first", ["cca_review", "dopt_review"])
+def test_join_keeps_what_each_branch_decided_whichever_finishes_last(gateway: str, first: str) -> None:
+    workflow = _start(parallel_reviews(gateway), "parallel_reviews", PENDING)
+    decisions = {"cca_review": "approve", "dopt_review": "confirm"}
+    for task in sorted(decisions, key=lambda name: name != first):
+        _complete(workflow, task, decision=decisions[task])
+    assert workflow.completed
+    assert (workflow.data["cca_decision"], workflow.data["dopt_decision"]) == ("approve", "confirm")
 
 
 @pytest.mark.parametrize(
