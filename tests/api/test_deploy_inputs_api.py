@@ -4,6 +4,7 @@ multi-instance tasks in the inbox under their BPMN id."""
 from __future__ import annotations
 
 import hashlib
+from typing import Any
 
 import pytest
 from flask.testing import FlaskClient
@@ -16,7 +17,7 @@ from tests.api.conftest import Api, open_run, register
 from tests.engine.test_deploy_inputs import GERMAN, encoded, german_review
 
 
-def _post(client: FlaskClient, owner: Api, xml: bytes, content_type: str = "application/xml") -> object:
+def _post(client: FlaskClient, owner: Api, xml: bytes, content_type: str = "application/xml") -> Any:
     headers = {"Authorization": f"Bearer {owner.token}", "Content-Type": content_type}
     return client.post("/api/v1/process-definitions", data=xml, headers=headers)
 
