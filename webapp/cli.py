@@ -121,7 +121,7 @@ def _deploy_file(database: Database, settings: Settings, path: Path) -> list[tup
         return [(False, f"{path}: refused: {' '.join(detail.split())}") for detail in error.details or [error.message]]
     except SQLAlchemyError as error:
         return [(False, f"{path}: not deployed: database error: {_one_line(error)}")]
-    except Exception as error:  # one line for the operator, never a traceback (issue 7)
+    except Exception as error:  # whatever it is: one line for the operator, never a traceback
         return [(False, f"{path}: not deployed: unexpected {type(error).__name__}: {_one_line(error)}")]
     state = "deployed" if result.created else "unchanged"
     return [(True, f"{path}: {result.key} v{result.version} {state}")]
