@@ -12,7 +12,6 @@
   holds the first pass's results. Here an output collection holds what the current pass
   collects: it starts empty (a map stays a map) each time the activity starts, unless it
   is also the input collection (updated in place).
-
 - Parallel and inclusive joins: SpiffWorkflow 3.2.0 merges the whole data of each branch,
   in the order the branches finished, so a variable one branch changed is set back to its
   value before the split by a branch that finished later without touching it. Here a join
@@ -153,6 +152,9 @@ class FreshOutputSequentialMultiInstance(_FreshOutputCollection, SequentialMulti
     """A sequential multi-instance activity whose output collection is this pass's."""
 
 
+_UNSET = object()
+
+
 class _BranchChangesJoin:
     """Merges, at a join, what each branch changed since the split, in the order they finished."""
 
@@ -179,9 +181,6 @@ class _BranchChangesJoin:
                 task._drop_children(force=True)
         my_task.data = merged
         return True
-
-
-_UNSET = object()
 
 
 def _split_of(branch_ends: list[Any]) -> Any:
