@@ -11,13 +11,14 @@ from typing import Any
 from lxml import etree
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.exceptions import SpiffWorkflowException
-from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, defer
 
+from engine.bpmn_parser import DefinitionParser
 from engine.errors import DeployRefused, NotFound
 from engine.models import ProcessDefinition
 from engine.validation import NS, check_static, check_user_tasks, deployable_process, parse_xml
+from engine.xml_encoding import utf8_xml
 
 
 @dataclass(frozen=True)
@@ -40,14 +41,15 @@ class SpecBundle:
     top_definition_id: int
 
 
-def _parser_for(xml_by_key: dict[str, bytes]) -> SpiffBpmnParser:
-    parser = SpiffBpmnParser()
+def _parser_for(xml_by_key: dict[str, bytes]) -> DefinitionParser:
+    parser = DefinitionParser()
     for key, xml in xml_by_key.items():
-        parser.add_bpmn_xml(parse_xml(xml), filename=f"{key}.bpmn")
+        # Stored versions, and a candidate parse_xml has already read strictly in deploy().
+        parser.add_bpmn_xml(parse_xml(xml, stored=True), filename=f"{key}.bpmn")
     return parser
 
 
-def _specs(parser: SpiffBpmnParser, key: str) -> tuple[Any, dict[str, Any]]:
+def _specs(parser: DefinitionParser, key: str) -> tuple[Any, dict[str, Any]]:
     return parser.get_spec(key), parser.get_subprocess_specs(key)
 
 
@@ -58,7 +60,7 @@ def _calls(definition: ProcessDefinition) -> tuple[str, ...]:
     """The process ids a definition calls (cached by content, so its XML is read once)."""
     cached = _calls_by_sha.get(definition.sha256)
     if cached is None:
-        root = parse_xml(definition.xml.encode("utf-8"))
+        root = parse_xml(definition.xml.encode("utf-8"), stored=True)
         cached = tuple(str(called) for called in root.xpath("//bpmn:callActivity/@calledElement", namespaces=NS))
         _calls_by_sha[definition.sha256] = cached
     return cached
@@ -105,13 +107,16 @@ def get_definition(session: Session, key: str, version: int) -> ProcessDefinitio
     return found
 
 
-def deploy(session: Session, xml: bytes, deployed_by: str, forms_dir: Path) -> DeployResult:
+def deploy(session: Session, xml: bytes, deployed_by: str, forms_dir: Path, charset: str | None = None) -> DeployResult:
     """Validate a BPMN file and store it as the next version of its process.
 
-    Unchanged XML is not re-versioned. Refuses with every reason found, and stores
-    nothing then.
+    `xml` is the file's bytes in any encoding it declares (or `charset`, the request's,
+    names); it is stored as UTF-8 and its sha256 is that of the UTF-8 text, so the same
+    diagram saved in another encoding is the same version. Unchanged XML is not
+    re-versioned. Raises DeployRefused with every reason found, and stores nothing then.
     """
     try:
+        xml = utf8_xml(xml, charset)
         root = parse_xml(xml)
         process = deployable_process(root)
     except ValueError as error:
@@ -129,7 +134,7 @@ def deploy(session: Session, xml: bytes, deployed_by: str, forms_dir: Path) -> D
     if current is not None and current.sha256 == digest:
         return DeployResult(key, current.version, created=False)
 
-    candidate = ProcessDefinition(key=key, sha256=digest, xml=xml.decode("utf-8", errors="replace"))
+    candidate = ProcessDefinition(key=key, sha256=digest, xml=xml.decode("utf-8"))
     closure = called_closure({**latest, key: candidate}, key)
     sources = {d.key: xml if d is candidate else d.xml.encode("utf-8") for d in closure}
     problems = _check_with_spiff(sources, key, forms_dir)

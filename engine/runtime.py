@@ -20,10 +20,12 @@ from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
 from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
 from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter, WorkflowConverter
 from SpiffWorkflow.bpmn.specs.event_definitions import timer as spiff_timer
+from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import LoopTask
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 from SpiffWorkflow.task import Task, TaskState
 
+from engine.bpmn_parser import SPEC_CONVERTERS
 from engine.definitions import SpecBundle
 from engine.errors import StepFailed
 from engine.sandbox import SandboxedEnvironment, SandboxError
@@ -61,7 +63,7 @@ def _serializer() -> BpmnWorkflowSerializer:
     # A serializer keeps per-call state, so each thread gets its own.
     serializer = getattr(_local, "serializer", None)
     if serializer is None:
-        config = dict(SPIFF_CONFIG)
+        config = {**SPIFF_CONFIG, **SPEC_CONVERTERS}
         config[BpmnWorkflow] = _SpeclessWorkflowConverter
         serializer = BpmnWorkflowSerializer(BpmnWorkflowSerializer.configure(config))
         _local.serializer = serializer
@@ -196,7 +198,12 @@ def _deadline(value: Any) -> datetime | None:
 
 
 def boundary_deadline(task: Task) -> datetime | None:
-    """When the earliest timer on the task's boundary fires (the task's due time)."""
+    """When the earliest timer on the task's boundary fires (the task's due time).
+
+    An instance of a multi-instance (or loop) task has the boundary of the activity it belongs to.
+    """
+    if task.parent is not None and isinstance(task.parent.task_spec, LoopTask):
+        task = task.parent
     parent = task.parent
     if parent is None:
         return None

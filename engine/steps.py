@@ -172,7 +172,7 @@ def _sync_tasks(
                 id=task_id,
                 instance_id=instance.id,
                 application_id=application.id,
-                name=task.task_spec.name,
+                name=task_name(task),
                 title=row_title(task),
                 lane=lane,
                 role=role,
@@ -194,15 +194,23 @@ def _sync_tasks(
                 action="task_opened",
                 application_id=application.id,
                 instance_id=instance.id,
-                task=task.task_spec.name,
+                task=task_name(task),
                 detail={"lane": lane},
             )
         )
 
 
+def task_name(task: Any) -> str:
+    """The task's BPMN id: what the inbox and the API call it (API.md: `name` is the BPMN task id).
+
+    Not the spec's name: an instance of a multi-instance task has a spec named `<id> [child]`.
+    """
+    return str(task.task_spec.bpmn_id or task.task_spec.name)
+
+
 def row_title(task: Any) -> str:
     """The task's name as drawn in the diagram, else its id."""
-    return str(task.task_spec.bpmn_name or task.task_spec.name)
+    return str(task.task_spec.bpmn_name or task_name(task))
 
 
 def _tell_officer_what_to_do(

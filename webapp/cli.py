@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import click
+from sqlalchemy.exc import SQLAlchemyError
 
 from engine.bootstrap import Database, init, open_database
 from engine.config import Settings, load_settings
@@ -85,25 +86,51 @@ def user_add(name: str, roles: tuple[str, ...], cca: str | None, password: str |
 
 
 @main.command("deploy")
-@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 def deploy_command(files: tuple[Path, ...]) -> None:
-    """Deploy BPMN files as new versions, validated exactly as the API does."""
-    failed = False
-    with _open() as (settings, database):
-        for path in files:
-            try:
-                with database.sessions() as session, session.begin():
-                    result = deploy(session, path.read_bytes(), "igot deploy", settings.forms_dir)
-            except DeployRefused as error:
-                failed = True
-                click.echo(f"{path}: refused: {error.message}", err=True)
-                for detail in error.details:
-                    click.echo(f"  - {detail}", err=True)
-                continue
-            state = "deployed" if result.created else "unchanged"
-            click.echo(f"{path}: {result.key} v{result.version} {state}")
-    if failed:
+    """Deploy BPMN files as new versions, validated exactly as the API does.
+
+    Prints one line per file deployed and one line per reason a file was not (unreadable,
+    refused, or a database error); exits with 1 when any file was not deployed.
+    """
+    failures = 0
+    try:
+        with _open() as (settings, database):
+            for path in files:
+                lines = _deploy_file(database, settings, path)
+                failures += any(not ok for ok, _line in lines)
+                for ok, line in lines:
+                    click.echo(line, err=not ok)
+    except SQLAlchemyError as error:
+        click.echo(f"igot deploy: the database cannot be used: {_one_line(error)}", err=True)
         sys.exit(1)
+    if failures:
+        sys.exit(1)
+
+
+def _deploy_file(database: Database, settings: Settings, path: Path) -> list[tuple[bool, str]]:
+    """Deploy one file in its own transaction; (deployed?, line) for each line to print."""
+    try:
+        xml = path.read_bytes()
+    except OSError as error:
+        return [(False, f"{path}: cannot be read: {error.strerror or error}")]
+    try:
+        with database.sessions() as session, session.begin():
+            result = deploy(session, xml, "igot deploy", settings.forms_dir)
+    except DeployRefused as error:
+        return [(False, f"{path}: refused: {' '.join(detail.split())}") for detail in error.details or [error.message]]
+    except SQLAlchemyError as error:
+        return [(False, f"{path}: not deployed: database error: {_one_line(error)}")]
+    except Exception as error:  # whatever it is: one line for the operator, never a traceback
+        return [(False, f"{path}: not deployed: unexpected {type(error).__name__}: {_one_line(error)}")]
+    state = "deployed" if result.created else "unchanged"
+    return [(True, f"{path}: {result.key} v{result.version} {state}")]
+
+
+def _one_line(error: Exception) -> str:
+    """The first line of an error's text (SQLAlchemy appends the statement and a link)."""
+    text = str(error).strip()
+    return " ".join(text.splitlines()[0].split()) if text else type(error).__name__
 
 
 @main.command("timers")

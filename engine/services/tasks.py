@@ -18,7 +18,7 @@ from engine.errors import Conflict, Invalid, NotFound
 from engine.forms import load_form, validate_form
 from engine.models import Application, AuditEntry, Coupon, HumanTask, Upload, User
 from engine.rules import check_claim
-from engine.steps import advance, lock_instance
+from engine.steps import advance, lock_instance, task_name
 
 
 def get_task(session: Session, user: User, task_id: str) -> HumanTask:
@@ -75,7 +75,7 @@ def complete_task(session: Session, user: User, task_id: str, data: Any, forms_d
             spiff_task = workflow.get_task_from_id(UUID(task.id))
         except TaskNotFoundException as error:
             raise Conflict("the task is no longer part of the process") from error
-        if not spiff_task.has_state(TaskState.READY) or spiff_task.task_spec.name != task.name:
+        if not spiff_task.has_state(TaskState.READY) or task_name(spiff_task) != task.name:
             raise Conflict("the task is not ready")
         spiff_task.set_data(**cleaned)
         spiff_task.run()

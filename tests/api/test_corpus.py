@@ -3,7 +3,9 @@ with a 422 that names the problem; no 500, no hang, nothing half-deployed."""
 
 from __future__ import annotations
 
+import os
 import time
+from pathlib import Path
 
 import pytest
 from flask.testing import FlaskClient
@@ -14,7 +16,8 @@ from engine.config import PROJECT_ROOT
 from engine.models import ProcessDefinition
 from tests.api.conftest import Api
 
-CORPUS = PROJECT_ROOT.parent / "shared" / "corpora" / "bpmn-miwg"
+# Beside the checkout (../shared); IGOT_CORPUS_DIR names it where the checkout is elsewhere (a worktree).
+CORPUS = Path(os.environ.get("IGOT_CORPUS_DIR") or PROJECT_ROOT.parent / "shared" / "corpora" / "bpmn-miwg")
 
 
 def _definitions(db: Database) -> int:

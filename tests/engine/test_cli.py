@@ -15,6 +15,7 @@ from engine.bootstrap import Database, open_database
 from engine.config import Settings
 from engine.models import Application, HumanTask, ProcessDefinition, User
 from tests.engine.bpmn_samples import script_process
+from tests.engine.test_deploy_inputs import encoded, german_review
 from webapp.cli import main as igot
 
 
@@ -93,3 +94,47 @@ def test_timers_refuses_a_time_without_offset(settings: Settings) -> None:
     result = _igot(settings, "timers", "--now", "2027-03-02T10:00:00")
     assert result.exit_code == 2
     assert "offset" in result.output
+
+
+def test_deploy_prints_one_line_per_refusal_and_never_a_traceback(settings: Settings, tmp_path: Path) -> None:
+    _igot(settings, "init")
+    latin1 = tmp_path / "pruefung.bpmn"
+    latin1.write_bytes(encoded(german_review("ISO-8859-1"), "latin-1"))
+    doctype = tmp_path / "doctype.bpmn"
+    doctype.write_bytes(b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]><x>&e;</x>')
+    two_problems = tmp_path / "two.bpmn"
+    two_problems.write_bytes(
+        script_process(
+            "import os",
+            key="two",
+            extra='<bpmn:intermediateThrowEvent id="jump">'
+            '<bpmn:linkEventDefinition id="l" name="L" /></bpmn:intermediateThrowEvent>',
+        )
+    )
+    missing = tmp_path / "missing.bpmn"
+
+    result = _igot(settings, "deploy", str(latin1), str(doctype), str(two_problems), str(missing), str(tmp_path))
+
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    lines = result.output.splitlines()
+    assert lines[0] == f"{latin1}: pruefung v1 deployed"
+    assert lines[1].startswith(f"{doctype}: refused: the file has a DOCTYPE")
+    assert lines[2].startswith(f"{two_problems}: refused: ") and lines[3].startswith(f"{two_problems}: refused: ")
+    assert lines[4] == f"{missing}: cannot be read: No such file or directory"
+    assert lines[5] == f"{tmp_path}: cannot be read: Is a directory"
+    assert len(lines) == 6
+
+
+def test_deploy_reports_a_database_error_in_one_line(settings: Settings, tmp_path: Path) -> None:
+    good = tmp_path / "good.bpmn"
+    good.write_bytes(script_process("x = 1", key="good_one"))
+    env = {
+        "IGOT_DATABASE_URL": f"sqlite:///{tmp_path}/no/such/folder/igot.sqlite3",
+        "IGOT_INSTANCE_PATH": str(tmp_path),
+    }
+
+    result = CliRunner().invoke(igot, ["deploy", str(good)], env=env)
+
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert len(result.output.splitlines()) == 1
+    assert "database" in result.output and "unable to open database file" in result.output

@@ -186,3 +186,19 @@ def test_signed_out_visitor_is_sent_to_sign_in(client: FlaskClient) -> None:
 
     assert response.status_code == 302
     assert response.headers["Location"].startswith("/sign-in")
+
+
+def test_text_still_declaring_iso_8859_1_is_read_as_the_unicode_it_is(
+    client: FlaskClient, people: None, db: Database
+) -> None:
+    sign_in(client, "owner")
+    pasted = CHANGED_XML.replace('encoding="UTF-8"', 'encoding="ISO-8859-1"', 1).replace(
+        'name="Approve nomination"', 'name="Genehmigung durch Behörde"'
+    )
+
+    response = post_deploy(client, pasted)
+
+    assert response.status_code == 302
+    with db.sessions() as session:
+        stored = session.scalars(select(ProcessDefinition.xml).where(ProcessDefinition.version == 2)).one()
+    assert "Genehmigung durch Behörde" in stored and 'encoding="UTF-8"' in stored

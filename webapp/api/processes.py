@@ -32,7 +32,9 @@ def deploy_definition() -> Any:
     xml = request.get_data(cache=False)
     if len(xml) > MAX_XML_BYTES:
         raise TooLarge("The BPMN file is larger than 5 MB")
-    result = deploy(session(), xml, caller().username, settings().forms_dir)
+    # The charset of Content-Type, when sent, names the body's encoding (RFC 7303); else the XML says.
+    charset = request.mimetype_params.get("charset")
+    result = deploy(session(), xml, caller().username, settings().forms_dir, charset)
     commit()
     return jsonify({"key": result.key, "version": result.version}), 201 if result.created else 200
 

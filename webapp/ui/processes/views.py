@@ -74,7 +74,8 @@ def deploy() -> Any:
     if not form.check():
         return _editor(form, submitted=True), 413 if form.too_large else 422
     try:
-        result = deploy_definition(session(), form.xml_bytes, viewer().username, settings().forms_dir)
+        # The editor's text is Unicode, sent as UTF-8 whatever its XML declaration still says.
+        result = deploy_definition(session(), form.xml_bytes, viewer().username, settings().forms_dir, "utf-8")
     except DeployRefused as refused:
         session().rollback()
         form.problems = list(refused.details) or [refused.message]
