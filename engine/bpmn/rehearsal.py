@@ -161,14 +161,15 @@ class _Rehearsal:
         self.waiting_since: dict[UUID, datetime] = {}
         environment = SandboxedEnvironment(self.host.helpers())
         self.workflow = new_workflow(bundle, copy.deepcopy(scenario.start_data), environment)
-        self.run(lambda _workflow: None, "start")
+        self.run(lambda _workflow: None, "start", None)
 
-    def run(self, action: Callable[[BpmnWorkflow], None], field: str) -> None:
+    def run(self, action: Callable[[BpmnWorkflow], None], field: str, subject: str | None) -> None:
+        """Run one step; a failure names the element that failed, else the step's own task or timer."""
         try:
             run_engine(self.workflow, action, self.clock)
         except StepFailed as error:
             failed = getattr(error.__cause__, "task", None)
-            element = failed.task_spec.name if failed is not None else None
+            element = failed.task_spec.name if failed is not None else subject
             raise _Failed(f"the process failed: {error.message}", element, field) from error
         for task in ready_user_tasks(self.workflow):
             if task.id not in self.seen:
@@ -210,7 +211,7 @@ class _Rehearsal:
             task.set_data(**cleaned)
             task.run()
 
-        self.run(work, field)
+        self.run(work, field, step.task)
 
     def _validated(self, task: Task, step: TaskStep, field: str) -> dict[str, Any]:
         filename = task_properties(task).get("formJsonSchemaFilename")
@@ -241,7 +242,7 @@ class _Rehearsal:
         if due + _JUST_AFTER < self.clock:
             raise _Failed(f"{step.at} is before the scenario's clock ({self.clock.isoformat()})", step.timer, field)
         self.clock = due + _JUST_AFTER
-        self.run(lambda workflow: workflow.refresh_timers(), field)
+        self.run(lambda workflow: workflow.refresh_timers(), field, step.timer)
         if timer.has_state(TaskState.WAITING):
             deadline = timer._get_internal_data("event_value")
             raise _Failed(

@@ -81,7 +81,8 @@ def deploy() -> Any:
         return _editor(form, submitted=True), 422
     commit()
     if result.created:
-        flash(f"Deployed {result.key} version {result.version}", "success")
+        rehearsed = f"; {len(result.scenarios)} scenarios rehearsed, all passed" if result.scenarios else ""
+        flash(f"Deployed {result.key} version {result.version}{rehearsed}", "success")
     else:
         flash(f"No changes: {result.key} version {result.version} is unchanged", "info")
     return redirect(url_for("ui.processes.diagram", key=result.key, version=result.version))
