@@ -55,6 +55,7 @@ from engine.statuses import ALL_STATUSES
 SCENARIO_NAME = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
 DEFAULT_START = "2027-01-10T15:30:00+05:30"
 MAX_STEPS = 200
+MAX_DELAY_DAYS = 3660  # a timer step's duration: at most about ten years
 _ROLES = tuple(dict.fromkeys(LANE_ROLES.values()))
 _RECIPIENTS = ("officer", *NOTIFIABLE_ROLES)
 
@@ -228,7 +229,7 @@ class _Reader:
             if isinstance(at, str) and at.strip().upper().startswith("P"):
                 delay = _duration(at)
                 if delay is None:
-                    self.bad(f"{path}.at", f"'{at}' is not an ISO 8601 duration (e.g. P7D, PT12H, P1DT1H)")
+                    self.bad(f"{path}.at", f"'{at}' is not an ISO 8601 duration of at most 10 years (e.g. P7D, PT12H)")
                 return TimerStep(timer, str(at), delay=delay, expect_status=status)
             moment = self.moment(at, f"{path}.at")
             return TimerStep(timer, str(at), moment=moment, expect_status=status)
@@ -299,8 +300,22 @@ def _moment(text: str) -> datetime | None:
 
 
 def _duration(text: str) -> dict[str, float] | None:
+    """The parts of an ISO 8601 duration of at most about ten years (SpiffWorkflow counts a
+    duration out month by month, so a huge one would take forever), or None."""
     try:
         parsed: dict[str, float] = TimerEventDefinition.parse_iso_duration(text.strip().upper())
     except Exception:  # SpiffWorkflow raises a bare Exception for a bad duration
         return None
-    return parsed or None
+    days = sum(parsed.get(unit, 0) * size for unit, size in _DAYS_PER_UNIT.items())
+    return parsed if parsed and days <= MAX_DELAY_DAYS else None
+
+
+_DAYS_PER_UNIT = {
+    "years": 366,
+    "months": 31,
+    "weeks": 7,
+    "days": 1,
+    "hours": 1 / 24,
+    "minutes": 1 / 1440,
+    "seconds": 1 / 86400,
+}

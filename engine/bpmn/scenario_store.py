@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Iterable
 from datetime import datetime
@@ -39,8 +40,13 @@ def load_scenarios(session: Session, keys: Iterable[str]) -> list[Scenario | Sce
     return found
 
 
-def save_scenario(session: Session, scenario: Scenario, document: Any, actor: str, now: datetime) -> bool:
-    """Store a scenario (already read and rehearsed) under its process and name; True when new."""
+def save_scenario(
+    session: Session, scenario: Scenario, document: Any, actor: str, now: datetime, seeded_sha256: str | None = None
+) -> bool:
+    """Store a scenario (already read and rehearsed) under its process and name; True when new.
+
+    `seeded_sha256` is given when the scenario comes from a file of processes/scenarios.
+    """
     row = session.scalars(
         select(ProcessScenario).where(
             ProcessScenario.process_key == scenario.process, ProcessScenario.name == scenario.name
@@ -53,12 +59,16 @@ def save_scenario(session: Session, scenario: Scenario, document: Any, actor: st
     row.document = scenario_text(document)
     row.updated_at = now
     row.updated_by = actor
+    if seeded_sha256 is not None:
+        row.seeded_sha256 = seeded_sha256
     session.flush()
     return created
 
 
 def seed_scenarios(session: Session, directory: Path, actor: str, now: datetime) -> list[Scenario]:
-    """Store every scenario file of `directory/<process key>/<name>.json` that is new or changed.
+    """Store every scenario file of `directory/<process key>/<name>.json` that is new, or that
+    changed since it was last stored from its file (a scenario changed through the API is
+    kept while its file stays the same).
 
     Returns the scenarios stored. Raises `Invalid` naming the file and the field for a file
     that is not a valid scenario (nothing is stored then: the caller's transaction rolls back).
@@ -68,8 +78,10 @@ def seed_scenarios(session: Session, directory: Path, actor: str, now: datetime)
         return stored
     for path in sorted(directory.glob("*/*.json")):
         key, name = path.parent.name, path.stem
+        content = path.read_bytes()
+        digest = hashlib.sha256(content).hexdigest()
         try:
-            document = json.loads(path.read_text(encoding="utf-8"))
+            document = json.loads(content.decode("utf-8"))
             scenario = read_scenario(key, name, document)
         except ValueError as error:
             raise Invalid(f"{path}: not valid JSON: {error}", {str(path): str(error)}) from error
@@ -78,7 +90,7 @@ def seed_scenarios(session: Session, directory: Path, actor: str, now: datetime)
         row = session.scalars(
             select(ProcessScenario).where(ProcessScenario.process_key == key, ProcessScenario.name == name)
         ).one_or_none()
-        if row is None or row.document != scenario_text(document):
-            save_scenario(session, scenario, document, actor, now)
+        if row is None or row.seeded_sha256 != digest:
+            save_scenario(session, scenario, document, actor, now, seeded_sha256=digest)
             stored.append(scenario)
     return stored

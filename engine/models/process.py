@@ -47,7 +47,12 @@ class FormSchema(Base):
 
 class ProcessScenario(Base):
     """A scenario of a process (a JSON document, see engine/bpmn/scenario_format.py), rehearsed
-    by every deploy that touches the process."""
+    by every deploy that touches the process.
+
+    `seeded_sha256` is the sha256 of the file of processes/scenarios it was last stored
+    from: `igot init` stores a file again only when the file changed, so a scenario a
+    process owner changed through the API is kept until a new release changes the file.
+    """
 
     __tablename__ = "process_scenarios"
     __table_args__ = (UniqueConstraint("process_key", "name"),)
@@ -58,6 +63,7 @@ class ProcessScenario(Base):
     document: Mapped[str] = mapped_column(Text)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_by: Mapped[str] = mapped_column(String(64))
+    seeded_sha256: Mapped[str | None] = mapped_column(String(64), nullable=True)
 
 
 class ProcessInstance(Base):

@@ -85,3 +85,26 @@ def test_init_refuses_a_scenario_file_that_does_not_read(db: Database, settings:
     with pytest.raises(Invalid) as refused:
         init(copied, db)
     assert any(key.endswith("broken.json: steps") for key in refused.value.fields)
+
+
+def _stored_description(db: Database, name: str) -> str:
+    with db.sessions() as session:
+        row = session.scalars(select(ProcessScenario).where(ProcessScenario.name == name)).one()
+        return str(json.loads(row.document)["description"])
+
+
+def test_init_keeps_a_scenario_an_owner_changed_until_its_file_changes(
+    db: Database, settings: Settings, tmp_path: Path
+) -> None:
+    with db.sessions() as session, session.begin():
+        row = session.scalars(select(ProcessScenario).where(ProcessScenario.name == "approved")).one()
+        document = json.loads(row.document) | {"description": "Changed by the process owner."}
+        row.document = json.dumps(document)
+    init(settings, db)
+    assert _stored_description(db, "approved") == "Changed by the process owner."
+
+    copied = _copy_processes(settings, tmp_path)
+    path = copied.processes_dir / "scenarios" / "cadre_approval" / "approved.json"
+    path.write_text(json.dumps(json.loads(path.read_text()) | {"description": "A new release."}), encoding="utf-8")
+    init(copied, db)
+    assert _stored_description(db, "approved") == "A new release."

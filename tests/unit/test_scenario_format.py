@@ -104,3 +104,8 @@ def test_expectation_must_say_where_the_scenario_ends() -> None:
 def test_bad_names_and_documents_that_are_no_object_are_refused() -> None:
     assert "name" in _fields(_valid(), name="../etc/passwd")
     assert _fields([1, 2])["scenario"] == "must be a JSON object"
+
+
+def test_a_timer_duration_beyond_ten_years_is_refused_without_counting_it_out() -> None:
+    document = _valid() | {"steps": [{"timer": "approval_reminder", "at": "P999999999Y"}]}
+    assert "at most 10 years" in _fields(document)["steps[0].at"]

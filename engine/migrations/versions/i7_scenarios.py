@@ -31,6 +31,7 @@ def upgrade() -> None:
     sa.Column('document', sa.Text(), nullable=False),
     sa.Column('updated_at', UTCDateTime(), nullable=False),
     sa.Column('updated_by', sa.String(length=64), nullable=False),
+    sa.Column('seeded_sha256', sa.String(length=64), nullable=True),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('process_key', 'name')
     )
