@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import threading
+from collections import OrderedDict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -45,6 +46,7 @@ __all__ = [
     "deploy",
     "deploy_bundle",
     "deploy_directory",
+    "forget_rehearsals",
     "get_definition",
     "latest_definitions",
     "rehearse_on_latest",
@@ -304,21 +306,57 @@ def _rehearse(
     """Every stored scenario of the touched processes, run on the candidate bundle."""
     specs = {key: spec for spec, subs in parsed.values() for key, spec in [(spec.name, spec), *subs.items()]}
     forms = _forms_by_process(session, specs, definitions, changed, forms_dir)
-    return _run_all(load_scenarios(session, parsed), parsed, forms)
+    return _run_all(load_scenarios(session, parsed), parsed, definitions, forms)
 
 
 def _run_all(
-    scenarios: Iterable[Scenario | ScenarioResult], parsed: _Parsed, forms: FormsByProcess
+    scenarios: Iterable[Scenario | ScenarioResult],
+    parsed: _Parsed,
+    definitions: dict[str, ProcessDefinition],
+    forms: FormsByProcess,
 ) -> list[ScenarioResult]:
     results: list[ScenarioResult] = []
     for scenario in scenarios:
         if isinstance(scenario, ScenarioResult):
             results.append(scenario)
             continue
+        key = _rehearsal_key(scenario, definitions, forms)
+        with _rehearsed_lock:
+            passed = _rehearsed.get(key)
+        if passed is not None:
+            results.append(passed)
+            continue
         spec, subprocess_specs = parsed[scenario.process]
-        bundle = SpecBundle(scenario.process, (), spec, subprocess_specs, 0)
-        results.append(run_scenario(scenario, bundle, forms))
+        result = run_scenario(scenario, SpecBundle(scenario.process, (), spec, subprocess_specs, 0), forms)
+        if result.passed:
+            with _rehearsed_lock:
+                _rehearsed[key] = result
+                while len(_rehearsed) > MAX_REHEARSALS_KEPT:
+                    _rehearsed.popitem(last=False)
+        results.append(result)
     return results
+
+
+# A rehearsal is a pure function of the scenario, the XML of the processes it runs and
+# their forms (it reads no database and no clock), so a pass is kept by that content:
+# checking a bundle and then deploying it, or deploying the same content again, rehearses
+# once. Failures are not kept; they are run again and reported afresh.
+MAX_REHEARSALS_KEPT = 4096
+_rehearsed: OrderedDict[str, ScenarioResult] = OrderedDict()
+_rehearsed_lock = threading.Lock()
+
+
+def _rehearsal_key(scenario: Scenario, definitions: dict[str, ProcessDefinition], forms: FormsByProcess) -> str:
+    closure = sorted(called_closure(definitions, scenario.process), key=lambda d: d.key)
+    material = {d.key: [d.sha256, forms.get(d.key, {})] for d in closure}
+    text = repr(scenario) + json.dumps(material, sort_keys=True, default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def forget_rehearsals() -> None:
+    """Drop every kept pass, so the next deploy rehearses everything (for measurements)."""
+    with _rehearsed_lock:
+        _rehearsed.clear()
 
 
 def _forms_by_process(
@@ -385,7 +423,7 @@ def rehearse_on_latest(session: Session, scenarios: list[Scenario], forms_dir: P
         bundle = bundle_for_new_instance(session, key)
         parsed[key] = (bundle.spec, bundle.subprocess_specs)
     specs = {key: spec for spec, subs in parsed.values() for key, spec in [(spec.name, spec), *subs.items()]}
-    return _run_all(scenarios, parsed, _forms_by_process(session, specs, latest, {}, forms_dir))
+    return _run_all(scenarios, parsed, latest, _forms_by_process(session, specs, latest, {}, forms_dir))
 
 
 def deploy_directory(session: Session, directory: Path, deployed_by: str, forms_dir: Path) -> list[DeployResult]:
