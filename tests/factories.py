@@ -96,3 +96,20 @@ def forget_scenarios(db: Database) -> None:
     of what happens when a step fails at run time, which scenarios exist to prevent."""
     with db.sessions() as session, session.begin():
         session.execute(delete(ProcessScenario))
+
+
+def reminder_words_scenario() -> dict[str, Any]:
+    """A scenario the shipped ones do not have: the reminder's words."""
+    return {
+        "description": "The reminder tells the authority the nomination awaits its decision.",
+        "start": {"profile": "eligible_officer"},
+        "steps": [
+            {"timer": "approval_reminder", "at": "P7D"},
+            {"task": "cca_approval", "role": "cca_approver", "data": {"decision": "approve"}},
+        ],
+        "expect": {
+            "ended": True,
+            "tasks": ["cca_approval"],
+            "notifications": [{"to": "cca_approver", "subject": "awaits your decision"}],
+        },
+    }
