@@ -62,9 +62,12 @@ class ScenarioResult:
         """One line naming the scenario, the step and the element, for a refusal's details."""
         if self.passed:
             return f"scenario {self.process}/{self.name}: passed"
-        where = "at the start" if self.step == 0 else f"at step {self.step}" if self.step else "at the end"
+        if self.step is not None:
+            where = " at the start" if self.step == 0 else f" at step {self.step}"
+        else:
+            where = " at the end" if (self.field or "").startswith("expect") else ""
         element = f" ({self.element})" if self.element else ""
-        return f"scenario {self.process}/{self.name} fails {where}{element}: {self.message}"
+        return f"scenario {self.process}/{self.name} fails{where}{element}: {self.message}"
 
 
 @dataclass(frozen=True)

@@ -71,3 +71,16 @@ def test_a_deploy_rehearses_the_scenarios_owners_added(db: Database, settings: S
         "cca_approver: Reminder: nomination of Asha Verma is still open; "
         "officer: Nomination approved: The Challenges of Global Poverty"
     ]
+
+
+def test_a_stored_scenario_that_no_longer_reads_refuses_the_deploy(db: Database, settings: Settings) -> None:
+    with db.sessions() as session, session.begin():
+        row = session.scalars(select(ProcessScenario).where(ProcessScenario.name == "approved")).one()
+        row.document = row.document.replace('"eligible_officer"', '"retired_profile"')
+    xml = (settings.processes_dir / "cadre_approval.bpmn").read_text(encoding="utf-8")
+    with pytest.raises(DeployRefused) as refused, db.sessions() as session, session.begin():
+        deploy(session, xml.replace('"P7D"', '"P6D"').encode(), "owner", settings.forms_dir)
+    assert refused.value.details == [
+        "scenario cadre_approval/approved fails: it cannot be read: start.profile: must be one of: "
+        "eligible_officer, ineligible_officer, officer_without_cca_approval"
+    ]
