@@ -243,7 +243,9 @@ class _Rehearsal:
         if due is None:
             raise _Failed(f"'{step.at}' is not a moment", step.timer, f"{field}.at")
         if due + _JUST_AFTER < self.clock:
-            raise _Failed(f"{step.at} is before the scenario's clock ({self.clock.isoformat()})", step.timer, field)
+            raise _Failed(
+                f"{step.at} is before the scenario's clock ({self.clock.isoformat()})", step.timer, f"{field}.at"
+            )
         self.clock = due + _JUST_AFTER
         self.run(lambda workflow: workflow.refresh_timers(), field, step.timer)
         if timer.has_state(TaskState.WAITING):

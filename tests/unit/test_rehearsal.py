@@ -216,3 +216,11 @@ def test_engine_clock_moves_only_the_calling_threads_time() -> None:
     thread.join()
     assert seen == [2027]
     assert abs((here - datetime.now(UTC)).total_seconds()) < 5
+
+
+def test_timer_moment_before_the_scenarios_clock_fails() -> None:
+    document = _shipped("enrollment", "lapsed")
+    document["steps"][2]["at"] = "2027-01-01T00:00:00+05:30"
+    result = _run("enrollment", document)
+    assert (result.step, result.field, result.element) == (3, "steps[2].at", "wait_for_run_end")
+    assert str(result.message).startswith("2027-01-01T00:00:00+05:30 is before the scenario's clock")
