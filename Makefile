@@ -53,6 +53,7 @@ test: setup lint
 
 bench: setup
 	$(BIN)/python -m benchmarks.run
+	$(BIN)/python -m benchmarks.deploy
 
 clean:
 	rm -rf $(VENV) node_modules $(VENDOR) instance $(TRANSLATIONS)/*/LC_MESSAGES/messages.mo

@@ -1,10 +1,21 @@
-"""Deploying BPMN files as versioned definitions, and building the specs instances run on."""
+"""Deploying BPMN files as versioned definitions, and building the specs instances run on.
+
+A deploy checks a candidate bundle: the new files (and their forms) in place of the
+versions they replace, with every deployed process that calls them. It refuses, naming
+the element, anything that cannot run as drawn: the XML, the sandbox, the graph rules
+(engine/bpmn/graph.py), SpiffWorkflow's own parse, the user tasks and their forms, and
+finally every scenario of every process the candidate touches, rehearsed in memory
+(engine/bpmn/rehearsal.py). Only when all pass is anything stored.
+"""
 
 from __future__ import annotations
 
 import hashlib
+import json
 import threading
-from dataclasses import dataclass
+from collections import OrderedDict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -14,31 +25,71 @@ from SpiffWorkflow.exceptions import SpiffWorkflowException
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, defer
 
+from engine.bpmn.bundle import SpecBundle
+from engine.bpmn.graph import check_graph
+from engine.bpmn.rehearsal import FormsByProcess, ScenarioResult, run_scenario
+from engine.bpmn.scenario_format import Scenario
+from engine.bpmn.scenario_store import load_scenarios
 from engine.bpmn_parser import DefinitionParser
 from engine.errors import DeployRefused, NotFound
+from engine.form_versions import FormFile, form_filenames, read_form, resolve_forms, schemas_by_sha, store_forms
+from engine.forms import FormNotFound, load_form
 from engine.models import ProcessDefinition
 from engine.validation import NS, check_static, check_user_tasks, deployable_process, parse_xml
 from engine.xml_encoding import utf8_xml
 
+__all__ = [
+    "DeployResult",
+    "SpecBundle",
+    "bundle_by_ids",
+    "bundle_for_new_instance",
+    "called_closure",
+    "deploy",
+    "deploy_bundle",
+    "deploy_directory",
+    "forget_rehearsals",
+    "get_definition",
+    "latest_definitions",
+    "rehearse_on_latest",
+]
+
 
 @dataclass(frozen=True)
 class DeployResult:
-    """What a deploy did: the key and version, and whether a new version was created."""
+    """What a deploy did: the key and version, whether a new version was created, and the
+    scenarios rehearsed on the way (every one passed, or nothing was deployed)."""
 
     key: str
     version: int
     created: bool
+    scenarios: tuple[ScenarioResult, ...] = ()
 
 
-@dataclass(frozen=True)
-class SpecBundle:
-    """A top process spec with the called process specs bound to it, from fixed versions."""
+@dataclass
+class _Candidate:
+    """One file of a deploy, checked on its own: its process, its bytes and the forms it binds."""
 
     key: str
-    definition_ids: tuple[int, ...]
-    spec: Any
-    subprocess_specs: dict[str, Any]
-    top_definition_id: int
+    xml: bytes
+    digest: str
+    forms: dict[str, FormFile]
+    current: ProcessDefinition | None
+    definition: ProcessDefinition = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.definition = ProcessDefinition(
+            key=self.key, sha256=self.digest, xml=self.xml.decode("utf-8"), forms=self.binding
+        )
+
+    @property
+    def binding(self) -> dict[str, str]:
+        return {name: form.sha256 for name, form in sorted(self.forms.items())}
+
+    @property
+    def unchanged(self) -> bool:
+        """Same XML and the same forms as the newest version: nothing to deploy."""
+        current = self.current
+        return current is not None and current.sha256 == self.digest and (current.forms or {}) == self.binding
 
 
 def _parser_for(xml_by_key: dict[str, bytes]) -> DefinitionParser:
@@ -107,52 +158,123 @@ def get_definition(session: Session, key: str, version: int) -> ProcessDefinitio
     return found
 
 
-def deploy(session: Session, xml: bytes, deployed_by: str, forms_dir: Path, charset: str | None = None) -> DeployResult:
-    """Validate a BPMN file and store it as the next version of its process.
+def deploy(
+    session: Session,
+    xml: bytes,
+    deployed_by: str,
+    forms_dir: Path,
+    forms: Mapping[str, bytes] | None = None,
+    charset: str | None = None,
+) -> DeployResult:
+    """Validate a BPMN file (with the forms sent with it) and store it as the next version.
 
     `xml` is the file's bytes in any encoding it declares (or `charset`, the request's,
     names); it is stored as UTF-8 and its sha256 is that of the UTF-8 text, so the same
-    diagram saved in another encoding is the same version. Unchanged XML is not
-    re-versioned. Raises DeployRefused with every reason found, and stores nothing then.
+    diagram saved in another encoding is the same version. `forms` maps form file names to
+    their bytes; a user task's form not sent binds the schema the newest deployed version
+    using that name binds, else the file in `forms_dir`. Unchanged (same XML, same forms)
+    is not re-versioned. Every scenario of every process whose call closure includes this
+    one is rehearsed first. Raises DeployRefused with every reason found (element and rule,
+    or scenario, step and element), and stores nothing then.
     """
+    return deploy_bundle(session, [xml], deployed_by, forms_dir, forms, charset)[0]
+
+
+def deploy_bundle(
+    session: Session,
+    files: Sequence[bytes],
+    deployed_by: str,
+    forms_dir: Path,
+    forms: Mapping[str, bytes] | None = None,
+    charset: str | None = None,
+) -> list[DeployResult]:
+    """Deploy several BPMN files together, as one candidate bundle: all or none.
+
+    As `deploy`, for files that may call each other: they are checked with each other
+    rather than with the versions they replace, and each scenario runs once. Returns one
+    result per file, in order. Every form sent must be used by a user task of the files.
+    `charset` (the request's, if any) applies to every file.
+    """
+    sent, problems = _read_sent(forms or {})
+    if problems:
+        raise DeployRefused(f"A form cannot be deployed: {problems[0]}", problems)
+    latest = latest_definitions(session)
+    candidates = [_candidate(session, xml, latest, sent, forms_dir, charset) for xml in files]
+    problems = _bundle_problems(candidates, sent)
+    if problems:
+        raise DeployRefused(problems[0], problems)
+    changed = {c.key: c for c in candidates if not c.unchanged}
+    if not changed:
+        return [DeployResult(c.key, c.current.version, created=False) for c in candidates if c.current]
+
+    definitions = {**latest, **{key: c.definition for key, c in changed.items()}}
+    touched = [k for k in definitions if {d.key for d in called_closure(definitions, k)} & set(changed)]
+    parsed, problems = _parse(definitions, touched, changed)
+    if problems:
+        raise DeployRefused(_summary(next(iter(changed)), problems), problems)
+    results = _rehearse(session, parsed, definitions, changed, forms_dir)
+    failed = [result.describe() for result in results if not result.passed]
+    if failed:
+        raise DeployRefused(_summary(next(iter(changed)), failed), failed)
+
+    store_forms(session, [form for c in changed.values() for form in c.forms.values()], deployed_by)
+    versions: dict[str, int] = {}
+    for key, candidate in changed.items():
+        versions[key] = (candidate.current.version if candidate.current else 0) + 1
+        definition = candidate.definition
+        definition.version, definition.deployed_by = versions[key], deployed_by
+        session.add(definition)
+    session.flush()
+    return [_result(c, versions, results, definitions) for c in candidates]
+
+
+def _read_sent(forms: Mapping[str, bytes]) -> tuple[dict[str, FormFile], list[str]]:
+    sent: dict[str, FormFile] = {}
+    problems: list[str] = []
+    for filename, content in forms.items():
+        try:
+            sent[filename] = read_form(filename, content)
+        except ValueError as error:
+            problems.append(f"form '{filename}': {error}")
+    return sent, problems
+
+
+def _candidate(
+    session: Session,
+    xml: bytes,
+    latest: dict[str, ProcessDefinition],
+    sent: Mapping[str, FormFile],
+    forms_dir: Path,
+    charset: str | None,
+) -> _Candidate:
     try:
         xml = utf8_xml(xml, charset)
         root = parse_xml(xml)
         process = deployable_process(root)
-    except ValueError as error:
+        xml.decode("utf-8")
+    except (ValueError, UnicodeDecodeError) as error:
         raise DeployRefused(f"The BPMN file cannot be deployed: {error}", [str(error)]) from error
     key = process.get("id") or ""
     if not key:
         raise DeployRefused("The process has no id", ["process: no id attribute"])
-    problems = check_static(process)
+    problems = check_static(process) + check_graph(process)
+    used = form_filenames(process)
+    forms, form_problems = resolve_forms(session, latest, used, sent, forms_dir)
+    problems += form_problems
     if problems:
         raise DeployRefused(_summary(key, problems), problems)
+    return _Candidate(key, xml, hashlib.sha256(xml).hexdigest(), forms, latest.get(key))
 
-    digest = hashlib.sha256(xml).hexdigest()
-    latest = latest_definitions(session)
-    current = latest.get(key)
-    if current is not None and current.sha256 == digest:
-        return DeployResult(key, current.version, created=False)
 
-    candidate = ProcessDefinition(key=key, sha256=digest, xml=xml.decode("utf-8"))
-    closure = called_closure({**latest, key: candidate}, key)
-    sources = {d.key: xml if d is candidate else d.xml.encode("utf-8") for d in closure}
-    problems = _check_with_spiff(sources, key, forms_dir)
-    if problems:
-        raise DeployRefused(_summary(key, problems), problems)
-
-    version = (current.version if current else 0) + 1
-    session.add(
-        ProcessDefinition(
-            key=key,
-            version=version,
-            sha256=digest,
-            xml=xml.decode("utf-8"),
-            deployed_by=deployed_by,
-        )
-    )
-    session.flush()
-    return DeployResult(key, version, created=True)
+def _bundle_problems(candidates: list[_Candidate], sent: Mapping[str, FormFile]) -> list[str]:
+    problems: list[str] = []
+    keys = [c.key for c in candidates]
+    for key in sorted({k for k in keys if keys.count(k) > 1}):
+        problems.append(f"process '{key}' is in more than one of the files deployed together")
+    used = {name for c in candidates for name in c.forms}
+    for name in sorted(set(sent) - used):
+        problems.append(f"form '{name}' is not used by any user task of the processes deployed with it")
+    return problems
 
 
 def _summary(key: str, problems: list[str]) -> str:
@@ -160,41 +282,178 @@ def _summary(key: str, problems: list[str]) -> str:
     return f"Process '{key}' cannot be deployed: {problems[0]}{more}"
 
 
-def _check_with_spiff(xml_by_key: dict[str, bytes], key: str, forms_dir: Path) -> list[str]:
+_Parsed = dict[str, tuple[Any, dict[str, Any]]]
+
+
+def _parse(
+    definitions: dict[str, ProcessDefinition], touched: list[str], changed: Mapping[str, _Candidate]
+) -> tuple[_Parsed, list[str]]:
+    """SpiffWorkflow's parse of every touched process with what it calls, and the user-task
+    checks of the changed ones; the specs by key, or the problems found."""
+    needed = {d.key: d for key in touched for d in called_closure(definitions, key)}
+    sources = {k: changed[k].xml if k in changed else d.xml.encode("utf-8") for k, d in needed.items()}
+    first = next(iter(changed))
     try:
-        parser = _parser_for(xml_by_key)
-        spec, subprocess_specs = _specs(parser, key)
+        parser = _parser_for(sources)
+        parsed = {key: _specs(parser, key) for key in touched}
     except ValidationException as error:
-        where = f"{error.id}: " if getattr(error, "id", None) else f"{key}: "
-        return [f"{where}{error.args[0] if error.args else error}"]
+        where = f"{error.id}: " if getattr(error, "id", None) else f"{first}: "
+        return {}, [f"{where}{error.args[0] if error.args else error}"]
     except (SpiffWorkflowException, ValueError, KeyError, AttributeError, TypeError) as error:
-        return [f"{key}: the process cannot be read: {error}"]
+        return {}, [f"{first}: the process cannot be read: {error}"]
     except etree.LxmlError as error:
-        return [f"{key}: the XML cannot be read: {error}"]
-    problems = check_user_tasks(spec, forms_dir)
-    for sub in subprocess_specs.values():
-        problems.extend(check_user_tasks(sub, forms_dir))
-    return problems
+        return {}, [f"{first}: the XML cannot be read: {error}"]
+    problems: list[str] = []
+    for key, candidate in changed.items():
+        problems.extend(check_user_tasks(parsed[key][0], set(candidate.forms)))
+    return parsed, problems
+
+
+def _rehearse(
+    session: Session,
+    parsed: _Parsed,
+    definitions: dict[str, ProcessDefinition],
+    changed: Mapping[str, _Candidate],
+    forms_dir: Path,
+) -> list[ScenarioResult]:
+    """Every stored scenario of the touched processes, run on the candidate bundle."""
+    specs = {key: spec for spec, subs in parsed.values() for key, spec in [(spec.name, spec), *subs.items()]}
+    forms = _forms_by_process(session, specs, definitions, changed, forms_dir)
+    return _run_all(load_scenarios(session, parsed), parsed, definitions, forms)
+
+
+def _run_all(
+    scenarios: Iterable[Scenario | ScenarioResult],
+    parsed: _Parsed,
+    definitions: dict[str, ProcessDefinition],
+    forms: FormsByProcess,
+) -> list[ScenarioResult]:
+    results: list[ScenarioResult] = []
+    for scenario in scenarios:
+        if isinstance(scenario, ScenarioResult):
+            results.append(scenario)
+            continue
+        key = _rehearsal_key(scenario, definitions, forms)
+        with _rehearsed_lock:
+            passed = _rehearsed.get(key)
+        if passed is not None:
+            results.append(passed)
+            continue
+        spec, subprocess_specs = parsed[scenario.process]
+        result = run_scenario(scenario, SpecBundle(scenario.process, (), spec, subprocess_specs, 0), forms)
+        if result.passed:
+            with _rehearsed_lock:
+                _rehearsed[key] = result
+                while len(_rehearsed) > MAX_REHEARSALS_KEPT:
+                    _rehearsed.popitem(last=False)
+        results.append(result)
+    return results
+
+
+# A rehearsal is a pure function of the scenario, the XML of the processes it runs and
+# their forms (it reads no database and no clock), so a pass is kept by that content:
+# checking a bundle and then deploying it, or deploying the same content again, rehearses
+# once. Failures are not kept; they are run again and reported afresh.
+MAX_REHEARSALS_KEPT = 4096
+_rehearsed: OrderedDict[str, ScenarioResult] = OrderedDict()
+_rehearsed_lock = threading.Lock()
+
+
+def _rehearsal_key(scenario: Scenario, definitions: dict[str, ProcessDefinition], forms: FormsByProcess) -> str:
+    closure = sorted(called_closure(definitions, scenario.process), key=lambda d: d.key)
+    material = {d.key: [d.sha256, forms.get(d.key, {})] for d in closure}
+    text = repr(scenario) + json.dumps(material, sort_keys=True, default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def forget_rehearsals() -> None:
+    """Drop every kept pass, so the next deploy rehearses everything (for measurements)."""
+    with _rehearsed_lock:
+        _rehearsed.clear()
+
+
+def _forms_by_process(
+    session: Session,
+    specs: Mapping[str, Any],
+    definitions: Mapping[str, ProcessDefinition],
+    changed: Mapping[str, _Candidate],
+    forms_dir: Path,
+) -> dict[str, dict[str, Any]]:
+    """Process key -> form file name -> the schema that version binds (for the rehearsal)."""
+    bound = {key: dict(definitions[key].forms or {}) for key in specs if key not in changed and key in definitions}
+    stored = schemas_by_sha(session, {sha for binding in bound.values() for sha in binding.values()})
+    forms: dict[str, dict[str, Any]] = {}
+    for key, spec in specs.items():
+        if key in changed:
+            forms[key] = {name: form.schema for name, form in changed[key].forms.items()}
+            continue
+        forms[key] = {name: stored[sha][1] for name, sha in bound.get(key, {}).items()}
+        for name in _form_names(spec) - set(forms[key]):
+            # A version deployed before forms were versioned: its tasks read forms/.
+            try:
+                forms[key][name] = load_form(forms_dir, name)
+            except (FormNotFound, ValueError):
+                continue
+    return forms
+
+
+def _form_names(spec: Any) -> set[str]:
+    names = set()
+    for task_spec in spec.task_specs.values():
+        filename = (getattr(task_spec, "extensions", None) or {}).get("properties", {}).get("formJsonSchemaFilename")
+        if filename:
+            names.add(str(filename))
+    return names
+
+
+def _result(
+    candidate: _Candidate,
+    versions: Mapping[str, int],
+    results: list[ScenarioResult],
+    definitions: dict[str, ProcessDefinition],
+) -> DeployResult:
+    if candidate.key not in versions:
+        assert candidate.current is not None  # unchanged, so deployed before
+        return DeployResult(candidate.key, candidate.current.version, created=False)
+    touching = tuple(
+        result for result in results if candidate.key in {d.key for d in called_closure(definitions, result.process)}
+    )
+    return DeployResult(candidate.key, versions[candidate.key], created=True, scenarios=touching)
+
+
+def rehearse_on_latest(session: Session, scenarios: list[Scenario], forms_dir: Path) -> list[ScenarioResult]:
+    """Run scenarios against the newest deployed version of their processes (and what those call).
+
+    Raises NotFound when a scenario's process is not deployed.
+    """
+    latest = latest_definitions(session)
+    keys = sorted({scenario.process for scenario in scenarios})
+    for key in keys:
+        if key not in latest:
+            raise NotFound(f"process '{key}' is not deployed")
+    parsed: _Parsed = {}
+    for key in keys:
+        bundle = bundle_for_new_instance(session, key)
+        parsed[key] = (bundle.spec, bundle.subprocess_specs)
+    specs = {key: spec for spec, subs in parsed.values() for key, spec in [(spec.name, spec), *subs.items()]}
+    return _run_all(scenarios, parsed, latest, _forms_by_process(session, specs, latest, {}, forms_dir))
 
 
 def deploy_directory(session: Session, directory: Path, deployed_by: str, forms_dir: Path) -> list[DeployResult]:
-    """Deploy every BPMN file of a folder, called processes first so calls resolve."""
-    pending = sorted(directory.glob("*.bpmn"))
-    results: list[DeployResult] = []
-    while pending:
-        progress = False
-        errors: list[DeployRefused] = []
-        for path in list(pending):
-            try:
-                results.append(deploy(session, path.read_bytes(), deployed_by, forms_dir))
-            except DeployRefused as error:
-                errors.append(error)
-                continue
-            pending.remove(path)
-            progress = True
-        if not progress:
-            raise errors[0]
-    return results
+    """Deploy every BPMN file of a folder as one bundle, with the forms of `forms_dir` they use.
+
+    The shipped forms are sent with the files, so a changed form file is deployed as the
+    processes' new version, as a changed BPMN file is.
+    """
+    files = [path.read_bytes() for path in sorted(directory.glob("*.bpmn"))]
+    used: set[str] = set()
+    for xml in files:
+        try:
+            used.update(form_filenames(deployable_process(parse_xml(xml))))
+        except ValueError:
+            continue  # deploy_bundle refuses the file with its reason
+    forms = {name: (forms_dir / name).read_bytes() for name in sorted(used) if (forms_dir / name).is_file()}
+    return deploy_bundle(session, files, deployed_by, forms_dir, forms)
 
 
 # Keyed by content (sha256 of every file), not by row ids: ids are only unique per database.
@@ -202,12 +461,17 @@ _bundle_cache: dict[tuple[str, tuple[str, ...]], SpecBundle] = {}
 _bundle_lock = threading.Lock()
 
 
-def _cache_key(key: str, definitions: list[tuple[int, str]]) -> tuple[str, tuple[str, ...]]:
-    return key, tuple(sorted(sha for _id, sha in definitions))
+def _content(sha256: str, forms: Mapping[str, str] | None) -> str:
+    """A version's content: its XML and the forms it binds (same XML with other forms differs)."""
+    return sha256 + json.dumps(forms or {}, sort_keys=True)
+
+
+def _cache_key(key: str, contents: Iterable[str]) -> tuple[str, tuple[str, ...]]:
+    return key, tuple(sorted(contents))
 
 
 def _bundle(definitions: list[ProcessDefinition], key: str) -> SpecBundle:
-    cache_key = _cache_key(key, [(d.id, d.sha256) for d in definitions])
+    cache_key = _cache_key(key, [_content(d.sha256, d.forms) for d in definitions])
     with _bundle_lock:
         cached = _bundle_cache.get(cache_key)
     if cached is not None and cached.definition_ids == _bundle_ids(definitions, cached):
@@ -217,10 +481,11 @@ def _bundle(definitions: list[ProcessDefinition], key: str) -> SpecBundle:
     needed = {key, *subprocess_specs}
     used = [d for d in definitions if d.key in needed]
     top_id = next(d.id for d in definitions if d.key == key)
-    bundle = SpecBundle(key, tuple(sorted(d.id for d in used)), spec, subprocess_specs, top_id)
+    forms = {d.key: dict(d.forms or {}) for d in used}
+    bundle = SpecBundle(key, tuple(sorted(d.id for d in used)), spec, subprocess_specs, top_id, forms)
     with _bundle_lock:
         _bundle_cache[cache_key] = bundle
-        _bundle_cache[_cache_key(key, [(d.id, d.sha256) for d in used])] = bundle
+        _bundle_cache[_cache_key(key, [_content(d.sha256, d.forms) for d in used])] = bundle
     return bundle
 
 
@@ -241,10 +506,12 @@ def bundle_by_ids(session: Session, key: str, definition_ids: list[int]) -> Spec
     """The exact versions an instance started on (parsed once per set of files, then cached)."""
     ids = list(definition_ids)
     rows = session.execute(
-        select(ProcessDefinition.id, ProcessDefinition.sha256).where(ProcessDefinition.id.in_(ids))
+        select(ProcessDefinition.id, ProcessDefinition.sha256, ProcessDefinition.forms).where(
+            ProcessDefinition.id.in_(ids)
+        )
     ).all()
     with _bundle_lock:
-        cached = _bundle_cache.get(_cache_key(key, [(row[0], row[1]) for row in rows]))
+        cached = _bundle_cache.get(_cache_key(key, [_content(row[1], row[2]) for row in rows]))
     if cached is not None and cached.definition_ids == tuple(sorted(ids)):
         return cached
     definitions = list(session.scalars(select(ProcessDefinition).where(ProcessDefinition.id.in_(ids))))

@@ -63,6 +63,11 @@ class FormNotFound(LookupError):
     """No form of that name in the forms folder, or a name that could reach outside it."""
 
 
+def is_form_filename(filename: str) -> bool:
+    """True for a plain form file name: letters, digits, `_`, `.`, `-`, ending in `.schema.json`."""
+    return bool(_FORM_FILENAME.fullmatch(filename))
+
+
 def load_form(forms_dir: Path, filename: str) -> dict[str, Any]:
     """Return the JSON Schema in `forms_dir/filename`, checked to be a valid schema.
 
@@ -75,7 +80,7 @@ def load_form(forms_dir: Path, filename: str) -> dict[str, Any]:
     Raises `FormNotFound` for a bad or missing name, and `jsonschema.SchemaError` for a
     file that is not a valid Draft 2020-12 schema.
     """
-    if not _FORM_FILENAME.fullmatch(filename):
+    if not is_form_filename(filename):
         raise FormNotFound(filename)
     directory = forms_dir.resolve()
     path = (directory / filename).resolve()

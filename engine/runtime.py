@@ -25,8 +25,8 @@ from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 from SpiffWorkflow.task import Task, TaskState
 
+from engine.bpmn.bundle import SpecBundle
 from engine.bpmn_parser import SPEC_CONVERTERS
-from engine.definitions import SpecBundle
 from engine.errors import StepFailed
 from engine.sandbox import SandboxedEnvironment, SandboxError
 
@@ -101,35 +101,42 @@ def new_workflow(bundle: SpecBundle, data: dict[str, Any], environment: Sandboxe
     return workflow
 
 
-_clock_lock = threading.RLock()
+_clock = threading.local()
+
+
+class _EngineDatetime(datetime):
+    """SpiffWorkflow's view of the time: the moment `engine_clock` set in this thread, else now."""
+
+    @classmethod
+    def now(cls, tz: Any = None) -> _EngineDatetime:
+        fixed: datetime | None = getattr(_clock, "now", None)
+        if fixed is None:
+            return super().now(tz)
+        moment = fixed if tz is None else fixed.astimezone(tz)
+        return cls.fromtimestamp(moment.timestamp(), tz=moment.tzinfo)
+
+
+# SpiffWorkflow reads the time through its timer module's `datetime` name. The name is
+# replaced once, for good, by a class that asks the calling thread: a rehearsal of
+# scenarios in 2027 on one thread never moves the clock of a real step on another.
+spiff_timer.datetime = _EngineDatetime
 
 
 @contextmanager
 def engine_clock(now: datetime | None) -> Iterator[None]:
-    """Run SpiffWorkflow's timers as if at `now` (for `igot timers --now` and tests).
-
-    SpiffWorkflow reads the time through its timer module's `datetime` name; swapping it
-    is process-global, hence the lock.
+    """Run SpiffWorkflow's timers in this thread as if at `now` (for `igot timers --now`,
+    scenarios and tests); None, or a moment within a second of the real time, keeps the
+    real clock. `now` must carry an offset.
     """
     if now is None or abs((datetime.now(UTC) - now).total_seconds()) < 1:
-        # The real clock: no swap, so concurrent steps do not wait on the lock.
         yield
         return
-    fixed = now.astimezone(UTC)
-
-    class _FixedDatetime(datetime):
-        @classmethod
-        def now(cls, tz: Any = None) -> _FixedDatetime:
-            moment = fixed if tz is None else fixed.astimezone(tz)
-            return cls.fromtimestamp(moment.timestamp(), tz=moment.tzinfo)
-
-    with _clock_lock:
-        original = spiff_timer.datetime
-        spiff_timer.datetime = _FixedDatetime
-        try:
-            yield
-        finally:
-            spiff_timer.datetime = original
+    previous = getattr(_clock, "now", None)
+    _clock.now = now.astimezone(UTC)
+    try:
+        yield
+    finally:
+        _clock.now = previous
 
 
 MAX_ENGINE_ROUNDS = 100

@@ -20,6 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
+from engine.bpmn.bundle import SpecBundle
 from engine.definitions import bundle_by_ids, bundle_for_new_instance
 from engine.errors import Conflict, StepFailed
 from engine.host import ScriptHost
@@ -62,7 +63,7 @@ def start_process(
     session.flush()
     application.instance_id = instance.id
     _sync_application(application, workflow, now)
-    _sync_tasks(session, instance, workflow, application, now, new=True)
+    _sync_tasks(session, instance, workflow, application, bundle, now, new=True)
     _flush(session)
     return workflow
 
@@ -94,7 +95,7 @@ def advance(
     except StepFailed as error:
         error.instance_id, error.application_id = instance.id, application.id
         raise
-    _save(session, instance, workflow, application, now)
+    _save(session, instance, workflow, application, bundle, now)
     return workflow
 
 
@@ -112,11 +113,16 @@ def cancel(session: Session, instance: ProcessInstance, application: Application
 
 
 def _save(
-    session: Session, instance: ProcessInstance, workflow: BpmnWorkflow, application: Application, now: datetime
+    session: Session,
+    instance: ProcessInstance,
+    workflow: BpmnWorkflow,
+    application: Application,
+    bundle: SpecBundle,
+    now: datetime,
 ) -> None:
     _record_state(instance, workflow, now)
     _sync_application(application, workflow, now)
-    _sync_tasks(session, instance, workflow, application, now)
+    _sync_tasks(session, instance, workflow, application, bundle, now)
     _flush(session)
 
 
@@ -153,6 +159,7 @@ def _sync_tasks(
     instance: ProcessInstance,
     workflow: BpmnWorkflow,
     application: Application,
+    bundle: SpecBundle,
     now: datetime,
     new: bool = False,
 ) -> None:
@@ -166,6 +173,7 @@ def _sync_tasks(
         lane = task.task_spec.lane or ""
         role = LANE_ROLES.get(lane, "")
         properties = task_properties(task)
+        form_file = properties.get("formJsonSchemaFilename")
         instructions = _instructions(task)
         session.add(
             HumanTask(
@@ -178,7 +186,9 @@ def _sync_tasks(
                 role=role,
                 scope_cca=application.cca_code if role == "cca_approver" else None,
                 owner_username=application.officer.username if role == "officer" else None,
-                form_file=properties.get("formJsonSchemaFilename"),
+                form_file=form_file,
+                # The form of the version this instance runs: a later form never changes this task.
+                form_sha256=bundle.forms.get(task.workflow.spec.name, {}).get(form_file or ""),
                 instructions=instructions,
                 state="open",
                 created_at=now,

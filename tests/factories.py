@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from engine.models import CCA, Application, HumanTask, User
+from engine.bootstrap import Database
+from engine.models import CCA, Application, HumanTask, ProcessScenario, User
 from engine.services.people import create_user, register_officer
 from engine.services.reference import create_course_run
 
@@ -88,3 +89,27 @@ def open_task(session: Session, application: Application, name: str | None = Non
 
 def after(days: int) -> datetime:
     return NOW + timedelta(days=days)
+
+
+def forget_scenarios(db: Database) -> None:
+    """Remove every stored scenario, so that a process broken on purpose deploys: for tests
+    of what happens when a step fails at run time, which scenarios exist to prevent."""
+    with db.sessions() as session, session.begin():
+        session.execute(delete(ProcessScenario))
+
+
+def reminder_words_scenario() -> dict[str, Any]:
+    """A scenario the shipped ones do not have: the reminder's words."""
+    return {
+        "description": "The reminder tells the authority the nomination awaits its decision.",
+        "start": {"profile": "eligible_officer"},
+        "steps": [
+            {"timer": "approval_reminder", "at": "P7D"},
+            {"task": "cca_approval", "role": "cca_approver", "data": {"decision": "approve"}},
+        ],
+        "expect": {
+            "ended": True,
+            "tasks": ["cca_approval"],
+            "notifications": [{"to": "cca_approver", "subject": "awaits your decision"}],
+        },
+    }

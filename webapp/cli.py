@@ -14,7 +14,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from engine.bootstrap import Database, init, open_database
 from engine.config import Settings, load_settings
-from engine.definitions import deploy
+from engine.definitions import DeployResult, deploy
 from engine.errors import Conflict, DeployRefused, Invalid
 from engine.services.people import create_user
 from engine.services.timers import fire_due_timers
@@ -39,10 +39,29 @@ def main() -> None:
 def init_command() -> None:
     """Create or upgrade the schema, load reference data, deploy processes/."""
     with _open() as (settings, database):
-        for result in init(settings, database):
-            state = "deployed" if result.created else "unchanged"
-            click.echo(f"{result.key} v{result.version}: {state}")
+        try:
+            results = init(settings, database)
+        except DeployRefused as error:
+            _refused("processes/", error.message, error.details)
+            sys.exit(1)
+        except Invalid as error:
+            _refused("processes/scenarios", error.message, [f"{k}: {v}" for k, v in error.fields.items()])
+            sys.exit(1)
+        for result in results:
+            click.echo(f"{result.key} v{result.version}: {_state(result)}")
         click.echo(f"database ready: {database.engine.url.render_as_string(hide_password=True)}")
+
+
+def _state(result: DeployResult) -> str:
+    if not result.created:
+        return "unchanged"
+    return f"deployed ({len(result.scenarios)} scenarios rehearsed, all passed)"
+
+
+def _refused(what: str, message: str, details: list[str]) -> None:
+    click.echo(f"{what}: refused: {message}", err=True)
+    for detail in details:
+        click.echo(f"  - {detail}", err=True)
 
 
 @main.command("demo")
@@ -123,8 +142,7 @@ def _deploy_file(database: Database, settings: Settings, path: Path) -> list[tup
         return [(False, f"{path}: not deployed: database error: {_one_line(error)}")]
     except Exception as error:  # whatever it is: one line for the operator, never a traceback
         return [(False, f"{path}: not deployed: unexpected {type(error).__name__}: {_one_line(error)}")]
-    state = "deployed" if result.created else "unchanged"
-    return [(True, f"{path}: {result.key} v{result.version} {state}")]
+    return [(True, f"{path}: {result.key} v{result.version} {_state(result)}")]
 
 
 def _one_line(error: Exception) -> str:

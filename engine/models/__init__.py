@@ -3,7 +3,7 @@
 from engine.models.applications import Application, Coupon, Notification, Upload
 from engine.models.audit import AuditEntry, Incident
 from engine.models.people import AuthToken, Officer, User, UserRole
-from engine.models.process import HumanTask, ProcessDefinition, ProcessInstance
+from engine.models.process import FormSchema, HumanTask, ProcessDefinition, ProcessInstance, ProcessScenario
 from engine.models.reference import CCA, Course, CourseRun
 
 __all__ = [
@@ -14,12 +14,14 @@ __all__ = [
     "Coupon",
     "Course",
     "CourseRun",
+    "FormSchema",
     "HumanTask",
     "Incident",
     "Notification",
     "Officer",
     "ProcessDefinition",
     "ProcessInstance",
+    "ProcessScenario",
     "Upload",
     "User",
     "UserRole",

@@ -1,4 +1,5 @@
-"""Deployed process definitions, running instances and the human-task table of the inbox."""
+"""Deployed process definitions with their forms and scenarios, running instances and the
+human-task table of the inbox."""
 
 from __future__ import annotations
 
@@ -13,7 +14,12 @@ from engine.models.types import UTCDateTime, utcnow
 
 
 class ProcessDefinition(Base):
-    """One version of one process (key = the BPMN process id); the XML is kept verbatim."""
+    """One version of one process (key = the BPMN process id); the XML is kept verbatim.
+
+    `forms` binds the version to the form schemas its user tasks name: form file name ->
+    sha256 of a `FormSchema`. A changed form is a new version of the process, so a task
+    always shows and checks the form of the version its instance runs on.
+    """
 
     __tablename__ = "process_definitions"
     __table_args__ = (UniqueConstraint("key", "version"),)
@@ -25,6 +31,39 @@ class ProcessDefinition(Base):
     xml: Mapped[str] = mapped_column(Text)
     deployed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     deployed_by: Mapped[str] = mapped_column(String(64))
+    forms: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
+
+
+class FormSchema(Base):
+    """A form's JSON Schema as deployed, stored once by content (sha256 of the file's bytes)."""
+
+    __tablename__ = "forms"
+
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    content: Mapped[str] = mapped_column(Text)
+    deployed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    deployed_by: Mapped[str] = mapped_column(String(64))
+
+
+class ProcessScenario(Base):
+    """A scenario of a process (a JSON document, see engine/bpmn/scenario_format.py), rehearsed
+    by every deploy that touches the process.
+
+    `seeded_sha256` is the sha256 of the file of processes/scenarios it was last stored
+    from: `igot init` stores a file again only when the file changed, so a scenario a
+    process owner changed through the API is kept until a new release changes the file.
+    """
+
+    __tablename__ = "process_scenarios"
+    __table_args__ = (UniqueConstraint("process_key", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    process_key: Mapped[str] = mapped_column(String(255))
+    name: Mapped[str] = mapped_column(String(64))
+    document: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_by: Mapped[str] = mapped_column(String(64))
+    seeded_sha256: Mapped[str | None] = mapped_column(String(64), nullable=True)
 
 
 class ProcessInstance(Base):
@@ -72,6 +111,7 @@ class HumanTask(Base):
     scope_cca: Mapped[str | None] = mapped_column(String(32), nullable=True)
     owner_username: Mapped[str | None] = mapped_column(String(64), nullable=True)
     form_file: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    form_sha256: Mapped[str | None] = mapped_column(ForeignKey("forms.sha256"), nullable=True)
     instructions: Mapped[str | None] = mapped_column(Text, nullable=True)
     state: Mapped[str] = mapped_column(String(16), default="open")
     assignee: Mapped[str | None] = mapped_column(String(64), nullable=True)

@@ -15,7 +15,8 @@ from sqlalchemy.orm import Session
 
 from engine.access import can_work_task
 from engine.errors import Conflict, Invalid, NotFound
-from engine.forms import load_form, validate_form
+from engine.form_versions import task_form
+from engine.forms import validate_form
 from engine.models import Application, AuditEntry, Coupon, HumanTask, Upload, User
 from engine.rules import check_claim
 from engine.steps import advance, lock_instance, task_name
@@ -57,7 +58,8 @@ def _open_task(session: Session, user: User, task_id: str) -> HumanTask:
 
 
 def complete_task(session: Session, user: User, task_id: str, data: Any, forms_dir: Path, now: datetime) -> Application:
-    """Validate the form data, complete the task and run the process to its next wait."""
+    """Validate the form data against the form the task opened with, complete the task and
+    run the process to its next wait."""
     task = get_task(session, user, task_id)
     instance = lock_instance(session, task.instance_id)
     session.refresh(task)
@@ -93,9 +95,9 @@ def complete_task(session: Session, user: User, task_id: str, data: Any, forms_d
 def _validated(
     session: Session, task: HumanTask, application: Application, data: Any, forms_dir: Path
 ) -> dict[str, Any]:
-    if not task.form_file:
+    schema = task_form(session, task, forms_dir)
+    if schema is None:
         return {}
-    schema = load_form(forms_dir, task.form_file)
     context = {"reimbursement_cap_usd": float(application.course_run.reimbursement_cap_usd)}
     cleaned, errors = validate_form(schema, data, context=context)
     errors.update(_upload_errors(session, schema, cleaned, application))

@@ -45,6 +45,14 @@ class Api:
     def post(self, path: str, body: Any = None) -> Any:
         return self.client.post(f"/api/v1{path}", json=body, headers=self._headers())
 
+    def put(self, path: str, body: Any = None) -> Any:
+        return self.client.put(f"/api/v1{path}", json=body, headers=self._headers())
+
+    def send(self, method: str, path: str, data: bytes, content_type: str) -> Any:
+        """A raw body (BPMN XML, a form file as deployed)."""
+        headers = self._headers() | {"Content-Type": content_type}
+        return self.client.open(f"/api/v1{path}", method=method, data=data, headers=headers)
+
     def upload(self, content: bytes = PDF, name: str = "certificate.pdf") -> str:
         import io
 

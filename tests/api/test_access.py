@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Any
 
@@ -41,6 +42,8 @@ def test_every_endpoint_answers_every_role_as_the_policy_says(
     app_id = application["id"]
     task_id = users["cca"].task(app_id, "cca_approval")
     bpmn = (settings.processes_dir / "reimbursement.bpmn").read_bytes()
+    form = (settings.forms_dir / "verify_claim.schema.json").read_bytes()
+    scenario = json.loads((settings.processes_dir / "scenarios" / "cadre_approval" / "approved.json").read_text())
     upload_id = users["officer"].upload()
     counter = {"n": 0}
 
@@ -99,6 +102,12 @@ def test_every_endpoint_answers_every_role_as_the_policy_says(
         ("GET", "/process-definitions", lambda: None, _only(200, ["owner", "dopt"])),
         ("XML", "/process-definitions", lambda: bpmn, _only(200, ["owner"])),
         ("GET", "/process-definitions/enrollment/versions/1", lambda: None, _only(200, ["owner", "dopt"])),
+        ("GET", "/process-definitions/cadre_approval/scenarios", lambda: None, _only(200, ["owner", "dopt"])),
+        ("GET", "/process-definitions/cadre_approval/scenarios/approved", lambda: None, _only(200, ["owner", "dopt"])),
+        ("PUT", "/process-definitions/cadre_approval/scenarios/approved", lambda: scenario, _only(200, ["owner"])),
+        ("GET", "/forms", lambda: None, _only(200, ["owner", "dopt"])),
+        ("GET", "/forms/verify_claim.schema.json", lambda: None, _only(200, ["owner", "dopt"])),
+        ("FORM", "/forms/verify_claim.schema.json", lambda: form, _only(200, ["owner"])),
         (
             "POST",
             "/applications",
@@ -129,8 +138,9 @@ def _call(api: Api, method: str, path: str, body: Any) -> Any:
     if method == "GET":
         return api.get(path)
     if method == "XML":
-        headers = {"Content-Type": "application/xml"}
-        if api.token:
-            headers["Authorization"] = f"Bearer {api.token}"
-        return api.client.post(f"/api/v1{path}", data=body, headers=headers)
+        return api.send("POST", path, body, "application/xml")
+    if method == "FORM":
+        return api.send("PUT", path, body, "application/json")
+    if method == "PUT":
+        return api.put(path, body)
     return api.post(path, body)

@@ -16,7 +16,7 @@ from engine.models import Application, HumanTask, Incident, ProcessInstance, Use
 from engine.runtime import state_json
 from engine.services.tasks import complete_task
 from tests.engine.flow import Flow
-from tests.factories import NOW
+from tests.factories import NOW, forget_scenarios
 
 
 @pytest.fixture
@@ -58,8 +58,10 @@ def test_instance_stays_on_the_versions_it_started_on(flow: Flow, db: Database, 
 
 
 def _deploy_changed(db: Database, settings: Settings, old: str, new: str) -> None:
+    """Deploy cadre_approval broken on purpose (no scenario is left to refuse it)."""
     xml = (settings.processes_dir / "cadre_approval.bpmn").read_text(encoding="utf-8")
     assert old in xml
+    forget_scenarios(db)
     with db.sessions() as session, session.begin():
         deploy(session, xml.replace(old, new).encode(), "owner", settings.forms_dir)
 

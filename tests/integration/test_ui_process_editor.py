@@ -14,6 +14,7 @@ from engine.bootstrap import Database
 from engine.config import PROJECT_ROOT
 from engine.models import ProcessDefinition
 from engine.services.people import create_user
+from tests.engine.deletions import without
 from tests.integration.ui import PASSWORD, csrf_token, sign_in
 from webapp.ui.processes.forms import MAX_XML_BYTES
 
@@ -90,7 +91,13 @@ def test_owner_deploys_changed_xml_as_a_new_version(client: FlaskClient, db: Dat
     assert response.status_code == 302
     assert response.headers["Location"] == "/processes/cadre_approval/2"
     assert versions(db) == [1, 2]
-    assert "Deployed cadre_approval version 2" in client.get("/processes/cadre_approval/2").text
+    # cadre_approval's scenarios and those of enrollment, which calls it.
+    folders = [PROJECT_ROOT / "processes" / "scenarios" / key for key in ("cadre_approval", "enrollment")]
+    scenarios = sum(len(list(folder.glob("*.json"))) for folder in folders)
+    assert (
+        f"Deployed cadre_approval version 2; {scenarios} scenarios rehearsed, all passed"
+        in client.get("/processes/cadre_approval/2").text
+    )
 
 
 def test_browser_line_breaks_are_stored_as_in_the_file(client: FlaskClient, db: Database, people: None) -> None:
@@ -122,6 +129,20 @@ def test_refused_xml_is_shown_with_every_reason(client: FlaskClient, db: Databas
     summary = error_summary(response.text)
     assert "request_cca_approval:" in summary
     assert "imports are not allowed" in summary
+    assert versions(db) == [1]
+
+
+def test_deleting_a_task_in_the_editor_is_refused_naming_what_it_cuts_off(
+    client: FlaskClient, db: Database, people: None
+) -> None:
+    deleted = without("cadre_approval", "record_rejection").decode("utf-8")
+    sign_in(client, "owner")
+
+    response = post_deploy(client, deleted)
+
+    assert response.status_code == 422
+    summary = error_summary(response.text)
+    assert "nomination_rejected ('Nomination rejected'): cannot be reached from the start event" in summary
     assert versions(db) == [1]
 
 

@@ -10,6 +10,7 @@ from webapp.api import (  # noqa: E402, F401 - route modules register themselves
     applications,
     auth,
     coupons,
+    forms,
     openapi,
     processes,
     reference,

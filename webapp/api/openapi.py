@@ -14,13 +14,23 @@ from webapp.api.blueprint import api
 ERROR = {"$ref": "#/components/schemas/Error"}
 
 
-def _op(summary: str, ok: str = "200", body: dict[str, Any] | None = None, public: bool = False, **errors: str) -> Any:
-    responses: dict[str, Any] = {ok: {"description": "success"}}
+def _op(
+    summary: str,
+    ok: str = "200",
+    body: dict[str, Any] | None = None,
+    public: bool = False,
+    answer: dict[str, Any] | None = None,
+    **errors: str,
+) -> Any:
+    """An operation; `errors` are e<code>="description" (an e2xx is a second success, shaped as `answer`)."""
+    success = {"description": "success"} | ({"content": {"application/json": {"schema": answer}}} if answer else {})
+    responses: dict[str, Any] = {ok: success}
     codes = {"400": "malformed body", "401": "no or bad credentials", **{k.lstrip("e"): v for k, v in errors.items()}}
     if public:
         codes.pop("401")
     for code, description in codes.items():
-        responses[code] = {"description": description, "content": {"application/json": {"schema": ERROR}}}
+        content = answer if code.startswith("2") else ERROR
+        responses[code] = {"description": description, "content": {"application/json": {"schema": content}}}
     operation: dict[str, Any] = {"summary": summary, "responses": responses}
     if not public:
         operation["security"] = [{"bearer": []}]
@@ -44,6 +54,74 @@ def _path_param(name: str, schema: dict[str, Any]) -> dict[str, Any]:
     return {"name": name, "in": "path", "required": True, "schema": schema}
 
 
+DEPLOYED = {
+    "type": "object",
+    "properties": {
+        "key": S,
+        "version": I,
+        "scenarios": {
+            "type": "array",
+            "items": {"type": "object", "properties": {"name": S, "process": S, "passed": B}},
+        },
+    },
+    "required": ["key", "version", "scenarios"],
+}
+
+# The shape engine/bpmn/scenario_format.py reads (it explains each field).
+SCENARIO = {
+    "type": "object",
+    "required": ["description", "start", "expect"],
+    "properties": {
+        "description": S,
+        "start": {
+            "type": "object",
+            "required": ["profile"],
+            "properties": {
+                "profile": {"enum": ["eligible_officer", "ineligible_officer", "officer_without_cca_approval"]},
+                "at": {"type": "string", "format": "date-time"},
+                "data": {"type": "object"},
+            },
+        },
+        "coupons": {"type": "array", "items": S},
+        "steps": {
+            "type": "array",
+            "items": {
+                "oneOf": [
+                    {
+                        "type": "object",
+                        "required": ["task", "role", "data"],
+                        "properties": {"task": S, "role": S, "data": {"type": "object"}, "expect": {"type": "object"}},
+                    },
+                    {
+                        "type": "object",
+                        "required": ["timer", "at"],
+                        "properties": {
+                            "timer": S,
+                            "at": {"type": "string", "description": "ISO 8601 duration, or date-time with offset"},
+                            "expect": {"type": "object"},
+                        },
+                    },
+                ]
+            },
+        },
+        "expect": {
+            "type": "object",
+            "required": ["tasks"],
+            "properties": {
+                "tasks": {"type": "array", "items": S},
+                "status": S,
+                "ended": B,
+                "data": {"type": "object"},
+                "notifications": {
+                    "type": "array",
+                    "items": {"type": "object", "properties": {"to": S, "subject": S}},
+                },
+            },
+        },
+    },
+}
+
+
 DOCUMENT: dict[str, Any] = {
     "openapi": "3.1.0",
     "info": {"title": "iGOT MicroMasters workflow API", "version": "1"},
@@ -60,7 +138,8 @@ DOCUMENT: dict[str, Any] = {
                         "required": ["code", "message"],
                     }
                 },
-            }
+            },
+            "Scenario": SCENARIO,
         },
     },
     "paths": {
@@ -229,17 +308,66 @@ DOCUMENT: dict[str, Any] = {
         "/process-definitions": {
             "get": _op("Every version of every process (process_owner, dopt)", e403="not allowed"),
             "post": _op(
-                "Deploy a BPMN file (process_owner)",
+                "Deploy a BPMN file, alone or with its forms (process_owner); every scenario of every "
+                "process it touches is rehearsed first",
                 ok="201",
-                body={"application/xml": {"schema": S}},
+                body={
+                    "application/xml": {"schema": S},
+                    "multipart/form-data": {
+                        "schema": {
+                            "type": "object",
+                            "properties": {
+                                "bpmn": {"type": "string", "format": "binary"},
+                                "form": {
+                                    "type": "array",
+                                    "items": {"type": "string", "format": "binary"},
+                                    "description": "form files, each under its file name (x.schema.json)",
+                                },
+                            },
+                            "required": ["bpmn"],
+                        }
+                    },
+                },
+                answer=DEPLOYED,
+                e200="unchanged (same XML, same forms): no new version, nothing rehearsed",
                 e403="not a process owner",
                 e413="too large",
-                e422="refused; details lists each reason",
+                e422="refused: details lists each reason (element and rule, or scenario, step and element)",
             ),
         },
         "/process-definitions/{key}/versions/{version}": {
             "parameters": [_path_param("key", S), _path_param("version", I)],
             "get": _op("The BPMN XML of one version", e403="not allowed", e404="not found"),
+        },
+        "/process-definitions/{key}/scenarios": {
+            "parameters": [_path_param("key", S)],
+            "get": _op("The scenarios of a process (process_owner, dopt)", e403="not allowed", e404="not deployed"),
+        },
+        "/process-definitions/{key}/scenarios/{name}": {
+            "parameters": [_path_param("key", S), _path_param("name", S)],
+            "get": _op("One scenario document (process_owner, dopt)", e403="not allowed", e404="not found"),
+            "put": _op(
+                "Add or change a scenario (process_owner): its shape is checked, then it is rehearsed on the "
+                "newest deployed version; stored only when it passes (201 new, 200 changed)",
+                body={"application/json": {"schema": {"$ref": "#/components/schemas/Scenario"}}},
+                e403="not a process owner",
+                e404="process not deployed",
+                e422="fields names each bad field, or the field where the rehearsal failed",
+            ),
+        },
+        "/forms": {"get": _op("The forms the newest versions bind (process_owner, dopt)", e403="not allowed")},
+        "/forms/{filename}": {
+            "parameters": [_path_param("filename", S)],
+            "get": _op("A deployed form's JSON Schema, as deployed", e403="not allowed", e404="no process uses it"),
+            "put": _op(
+                "Deploy a changed form (process_owner): a new version, same XML, of every process whose newest "
+                "version uses it; checked and rehearsed as a deploy (201; 200 when unchanged)",
+                body={"application/json": {"schema": {"type": "object"}}},
+                e403="not a process owner",
+                e404="no deployed process uses the form",
+                e413="too large",
+                e422="not a valid JSON Schema, or refused: details lists each reason",
+            ),
         },
         "/openapi.json": {"get": _op("This document", public=True)},
     },

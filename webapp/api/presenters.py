@@ -8,6 +8,8 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from engine.access import can_see_coupon
+from engine.bpmn.rehearsal import ScenarioResult
+from engine.definitions import DeployResult
 from engine.models import (
     CCA,
     Application,
@@ -17,8 +19,10 @@ from engine.models import (
     HumanTask,
     Notification,
     ProcessDefinition,
+    ProcessScenario,
     User,
 )
+from engine.services.process_forms import DeployedForm
 from engine.services.queries import histories, open_tasks_of, processes_of
 from engine.services.reference import run_summary
 
@@ -133,3 +137,32 @@ def definition_json(definition: ProcessDefinition) -> dict[str, Any]:
         "deployed_by": definition.deployed_by,
         "sha256": definition.sha256,
     }
+
+
+def scenario_result_json(result: ScenarioResult) -> dict[str, Any]:
+    """A scenario rehearsed by a deploy."""
+    return {"name": result.name, "process": result.process, "passed": result.passed}
+
+
+def deploy_json(result: DeployResult) -> dict[str, Any]:
+    """The answer to a deploy: the version, and the scenarios rehearsed (none when unchanged)."""
+    return {
+        "key": result.key,
+        "version": result.version,
+        "scenarios": [scenario_result_json(scenario) for scenario in result.scenarios],
+    }
+
+
+def scenario_json(scenario: ProcessScenario) -> dict[str, Any]:
+    """A stored scenario in a list (its document is at its own address)."""
+    return {
+        "name": scenario.name,
+        "process": scenario.process_key,
+        "updated_at": timestamp(scenario.updated_at),
+        "updated_by": scenario.updated_by,
+    }
+
+
+def form_json(form: DeployedForm) -> dict[str, Any]:
+    """A deployed form: its file name, the sha256 of the bound schema, the processes using it."""
+    return {"filename": form.filename, "sha256": form.sha256, "processes": list(form.processes)}

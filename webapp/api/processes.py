@@ -1,4 +1,4 @@
-"""Process definitions: list, deploy, fetch XML."""
+"""Process definitions: list, deploy (with forms), fetch XML; their scenarios."""
 
 from __future__ import annotations
 
@@ -8,19 +8,24 @@ from flask import Response, jsonify, request
 from sqlalchemy import select
 
 from engine.definitions import deploy, get_definition
-from engine.errors import TooLarge
+from engine.errors import Invalid, TooLarge
+from engine.form_versions import MAX_FORM_BYTES
 from engine.models import ProcessDefinition
+from engine.services.scenarios import get_scenario, list_scenarios, put_scenario
 from engine.validation import MAX_XML_BYTES
 from webapp.api.blueprint import api
 from webapp.api.identity import authenticated, caller, require_role
-from webapp.api.presenters import definition_json
-from webapp.core.database import commit, session, settings
+from webapp.api.presenters import definition_json, deploy_json, scenario_json, scenario_result_json
+from webapp.api.request_data import json_object
+from webapp.core.database import commit, now, session, settings
+
+READERS = ("process_owner", "dopt")
 
 
 @api.get("/process-definitions")
 @authenticated
 def definitions() -> Any:
-    require_role("process_owner", "dopt")
+    require_role(*READERS)
     rows = session().scalars(select(ProcessDefinition).order_by(ProcessDefinition.key, ProcessDefinition.version))
     return jsonify([definition_json(row) for row in rows])
 
@@ -29,19 +34,71 @@ def definitions() -> Any:
 @authenticated
 def deploy_definition() -> Any:
     require_role("process_owner")
-    xml = request.get_data(cache=False)
+    if request.mimetype == "multipart/form-data":
+        xml, forms = _bpmn_with_forms()
+    else:
+        xml, forms = request.get_data(cache=False), {}
     if len(xml) > MAX_XML_BYTES:
         raise TooLarge("The BPMN file is larger than 5 MB")
     # The charset of Content-Type, when sent, names the body's encoding (RFC 7303); else the XML says.
     charset = request.mimetype_params.get("charset")
-    result = deploy(session(), xml, caller().username, settings().forms_dir, charset)
+    result = deploy(session(), xml, caller().username, settings().forms_dir, forms, charset)
     commit()
-    return jsonify({"key": result.key, "version": result.version}), 201 if result.created else 200
+    return jsonify(deploy_json(result)), 201 if result.created else 200
+
+
+def _bpmn_with_forms() -> tuple[bytes, dict[str, bytes]]:
+    """Multipart: one part `bpmn` (the BPMN file) and a part `form` per form file, each under
+    its file name (e.g. cca_approval.schema.json)."""
+    fields = {name: "unknown part: send 'bpmn' and 'form' files" for name in request.form}
+    fields |= {
+        name: "unknown part: send 'bpmn' and 'form' files" for name in request.files if name not in ("bpmn", "form")
+    }
+    bpmn = request.files.getlist("bpmn")
+    if len(bpmn) != 1:
+        fields["bpmn"] = "send exactly one BPMN file"
+    forms: dict[str, bytes] = {}
+    for part in request.files.getlist("form"):
+        name = part.filename or ""
+        if not name:
+            fields["form"] = "each form part needs its file name, e.g. cca_approval.schema.json"
+        elif name in forms:
+            fields[f"form {name}"] = "sent twice"
+        else:
+            forms[name] = part.read(MAX_FORM_BYTES + 1)
+            if len(forms[name]) > MAX_FORM_BYTES:
+                raise TooLarge(f"The form {name} is larger than {MAX_FORM_BYTES // 1024} KB")
+    if fields:
+        raise Invalid("The deploy is not complete", fields)
+    return bpmn[0].read(MAX_XML_BYTES + 1), forms
 
 
 @api.get("/process-definitions/<key>/versions/<int:version>")
 @authenticated
 def definition_xml(key: str, version: int) -> Any:
-    require_role("process_owner", "dopt")
+    require_role(*READERS)
     row = get_definition(session(), key, version)
     return Response(row.xml, mimetype="application/xml")
+
+
+@api.get("/process-definitions/<key>/scenarios")
+@authenticated
+def scenarios(key: str) -> Any:
+    require_role(*READERS)
+    return jsonify([scenario_json(row) for row in list_scenarios(session(), key)])
+
+
+@api.get("/process-definitions/<key>/scenarios/<name>")
+@authenticated
+def scenario(key: str, name: str) -> Any:
+    require_role(*READERS)
+    return Response(get_scenario(session(), key, name).document, mimetype="application/json")
+
+
+@api.put("/process-definitions/<key>/scenarios/<name>")
+@authenticated
+def store_scenario(key: str, name: str) -> Any:
+    require_role("process_owner")
+    created, result = put_scenario(session(), key, name, json_object(), caller().username, settings().forms_dir, now())
+    commit()
+    return jsonify(scenario_result_json(result)), 201 if created else 200

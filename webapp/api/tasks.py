@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import jsonify
 
-from engine.forms import load_form
+from engine.form_versions import task_form
 from engine.models import Application
 from engine.services.queries import TaskFilter, list_tasks
 from engine.services.tasks import claim_task, complete_task, get_task, unclaim_task
@@ -28,7 +28,7 @@ def tasks() -> Any:
 @authenticated
 def task(task_id: str) -> Any:
     found = get_task(session(), caller(), task_id)
-    form = load_form(settings().forms_dir, found.form_file) if found.form_file else None
+    form = task_form(session(), found, settings().forms_dir)
     application = session().get_one(Application, found.application_id)
     body = task_json(found) | {
         "state": found.state,

@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from engine.errors import Conflict, Invalid, TooLarge
-from engine.forms import load_form
+from engine.form_versions import task_form
 from engine.models import Application, HumanTask, Upload, User
 from engine.services.queries import count_tasks, list_tasks, task_counts_by_name
 from engine.services.tasks import claim_task, complete_task, get_task, unclaim_task
@@ -116,7 +116,7 @@ def _after_task(task: HumanTask) -> str:
 
 
 def _schema(task: HumanTask) -> dict[str, Any]:
-    return load_form(settings().forms_dir, task.form_file) if task.form_file else {}
+    return task_form(session(), task, settings().forms_dir) or {}
 
 
 def _store_files(user: User, names: list[str], files: Any) -> tuple[dict[str, str], dict[str, str]]:

@@ -75,14 +75,23 @@ def deploy() -> Any:
         return _editor(form, submitted=True), 413 if form.too_large else 422
     try:
         # The editor's text is Unicode, sent as UTF-8 whatever its XML declaration still says.
-        result = deploy_definition(session(), form.xml_bytes, viewer().username, settings().forms_dir, "utf-8")
+        result = deploy_definition(session(), form.xml_bytes, viewer().username, settings().forms_dir, charset="utf-8")
     except DeployRefused as refused:
         session().rollback()
         form.problems = list(refused.details) or [refused.message]
         return _editor(form, submitted=True), 422
     commit()
     if result.created:
-        flash(_("Deployed %(key)s version %(version)d", key=result.key, version=result.version), "success")
+        if result.scenarios:
+            message = _(
+                "Deployed %(key)s version %(version)d; %(count)d scenarios rehearsed, all passed",
+                key=result.key,
+                version=result.version,
+                count=len(result.scenarios),
+            )
+        else:
+            message = _("Deployed %(key)s version %(version)d", key=result.key, version=result.version)
+        flash(message, "success")
     else:
         flash(_("No changes: %(key)s version %(version)d is unchanged", key=result.key, version=result.version), "info")
     return redirect(url_for("ui.processes.diagram", key=result.key, version=result.version))

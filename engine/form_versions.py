@@ -1,0 +1,166 @@
+"""Form schemas deployed with the process versions that use them.
+
+A deployed version binds each form file its user tasks name to the exact schema deployed
+with it (`ProcessDefinition.forms`: file name -> sha256 of a `FormSchema`, stored once by
+content, like the BPMN). An inbox row records the schema its task opened with, so
+changing a form never changes what an open task asks or accepts; new applications get
+the new form through the new version.
+
+Which schema a deploy binds, for each file name: the one sent with the deploy; else the
+one bound to the newest deployed version that uses that name; else the file in forms/
+(the shipped forms, before they were ever deployed).
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import json
+import threading
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import SchemaError
+from lxml import etree
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from engine.forms import is_form_filename, load_form
+from engine.models import FormSchema, HumanTask, ProcessDefinition
+from engine.validation import NS
+
+MAX_FORM_BYTES = 256 * 1024
+
+
+@dataclass(frozen=True)
+class FormFile:
+    """One form schema as deployed: its file name, the sha256 of its bytes, its text, parsed."""
+
+    filename: str
+    sha256: str
+    content: str
+    schema: dict[str, Any]
+
+
+def read_form(filename: str, content: bytes) -> FormFile:
+    """Check a form file sent by a process owner; raise ValueError with the reason.
+
+    It must have a plain name ending in `.schema.json`, be at most 256 KB of UTF-8 JSON,
+    hold an object, and be a valid JSON Schema (Draft 2020-12).
+    """
+    if not is_form_filename(filename):
+        raise ValueError("a form's file name is letters, digits, '_', '.' or '-', ending in .schema.json")
+    if len(content) > MAX_FORM_BYTES:
+        raise ValueError(f"the form is larger than {MAX_FORM_BYTES // 1024} KB")
+    try:
+        text = content.decode("utf-8")
+        schema = json.loads(text)
+    except UnicodeDecodeError as error:
+        raise ValueError("the form is not UTF-8 text") from error
+    except ValueError as error:
+        raise ValueError(f"the form is not valid JSON: {error}") from error
+    if not isinstance(schema, dict):
+        raise ValueError("the form must be a JSON object (a JSON Schema)")
+    try:
+        Draft202012Validator.check_schema(schema)
+    except SchemaError as error:
+        raise ValueError(f"the form is not a valid JSON Schema: {error.message}") from error
+    return FormFile(filename, hashlib.sha256(content).hexdigest(), text, schema)
+
+
+def form_filenames(process: etree._Element) -> dict[str, list[str]]:
+    """The form files a process's user tasks name: file name -> the ids of the tasks using it."""
+    used: dict[str, list[str]] = {}
+    for task in process.iterfind(".//bpmn:userTask", NS):
+        for prop in task.iterfind(".//spiffworkflow:property[@name='formJsonSchemaFilename']", NS):
+            filename = (prop.get("value") or "").strip()
+            if filename:
+                used.setdefault(filename, []).append(str(task.get("id")))
+    return used
+
+
+def resolve_forms(
+    session: Session,
+    latest: Mapping[str, ProcessDefinition],
+    used: Mapping[str, list[str]],
+    sent: Mapping[str, FormFile],
+    forms_dir: Path,
+) -> tuple[dict[str, FormFile], list[str]]:
+    """The schema each used form file binds to, and a reason for each that cannot be used.
+
+    `used` is `form_filenames` of the process; `sent` the forms deployed with it. A name
+    found nowhere is left out (the user-task check reports it with the task).
+    """
+    current = current_bindings(latest)
+    stored = schemas_by_sha(session, [current[name] for name in used if name in current and name not in sent])
+    found: dict[str, FormFile] = {}
+    problems: list[str] = []
+    for filename, tasks in used.items():
+        if filename in sent:
+            found[filename] = sent[filename]
+        elif filename in current:
+            sha = current[filename]
+            found[filename] = FormFile(filename, sha, stored[sha][0], stored[sha][1])
+        elif is_form_filename(filename) and (forms_dir / filename).is_file():
+            try:
+                found[filename] = read_form(filename, (forms_dir / filename).read_bytes())
+            except ValueError as error:
+                problems.append(f"{tasks[0]}: form '{filename}': {error}")
+    return found, problems
+
+
+def current_bindings(latest: Mapping[str, ProcessDefinition]) -> dict[str, str]:
+    """File name -> sha256 of the form bound by the newest deployed version that uses it."""
+    bound: dict[str, str] = {}
+    for definition in sorted(latest.values(), key=lambda d: d.id):
+        bound.update(definition.forms or {})
+    return bound
+
+
+_parsed: dict[str, tuple[str, dict[str, Any]]] = {}
+_parsed_lock = threading.Lock()
+
+
+def schemas_by_sha(session: Session, shas: Iterable[str]) -> dict[str, tuple[str, dict[str, Any]]]:
+    """Stored forms by sha256: (text, parsed schema). Parsed once per content, then cached
+    (content-addressed, so the cache is right for every database). Callers must not change
+    the schemas they get; `task_form` hands out copies.
+    """
+    wanted = set(shas)
+    with _parsed_lock:
+        found = {sha: _parsed[sha] for sha in wanted if sha in _parsed}
+    missing = wanted - set(found)
+    if missing:
+        for row in session.scalars(select(FormSchema).where(FormSchema.sha256.in_(missing))):
+            entry = (row.content, json.loads(row.content))
+            found[row.sha256] = entry
+            with _parsed_lock:
+                _parsed[row.sha256] = entry
+    return found
+
+
+def store_forms(session: Session, forms: Iterable[FormFile], deployed_by: str) -> None:
+    """Store each form not stored yet (by sha256)."""
+    pending = {form.sha256: form for form in forms}
+    if not pending:
+        return
+    known = set(session.scalars(select(FormSchema.sha256).where(FormSchema.sha256.in_(pending))))
+    for sha, form in pending.items():
+        if sha not in known:
+            session.add(FormSchema(sha256=sha, content=form.content, deployed_by=deployed_by))
+
+
+def task_form(session: Session, task: HumanTask, forms_dir: Path) -> dict[str, Any] | None:
+    """The JSON Schema a task shows and checks: the one it opened with (a copy).
+
+    Tasks opened before forms were versioned have none recorded and read forms/.
+    Raises `engine.forms.FormNotFound` when such a file is missing.
+    """
+    if not task.form_file:
+        return None
+    if task.form_sha256 is None:
+        return load_form(forms_dir, task.form_file)
+    return copy.deepcopy(schemas_by_sha(session, [task.form_sha256])[task.form_sha256][1])

@@ -1,0 +1,91 @@
+"""Deploying a changed form: new versions of the processes using it, checked like any deploy."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from engine.bootstrap import Database
+from engine.config import Settings
+from engine.definitions import DeployResult
+from engine.errors import DeployRefused, NotFound
+from engine.models import ProcessDefinition
+from engine.services.process_forms import deploy_form
+
+FORM = "cca_approval.schema.json"
+
+
+def _form(settings: Settings) -> dict[str, Any]:
+    return dict(json.loads((settings.forms_dir / FORM).read_text(encoding="utf-8")))
+
+
+def _deploy_form(db: Database, settings: Settings, content: bytes, filename: str = FORM) -> list[DeployResult]:
+    with db.sessions() as session, session.begin():
+        return deploy_form(session, filename, content, "owner", settings.forms_dir)
+
+
+def _cadre_versions(db: Database) -> list[tuple[int, str, dict[str, str]]]:
+    with db.sessions() as session:
+        rows = session.scalars(
+            select(ProcessDefinition)
+            .where(ProcessDefinition.key == "cadre_approval")
+            .order_by(ProcessDefinition.version)
+        )
+        return [(row.version, row.sha256, dict(row.forms)) for row in rows]
+
+
+def test_changed_form_is_a_new_version_with_the_same_xml_and_the_same_form_again_is_unchanged(
+    db: Database, settings: Settings
+) -> None:
+    form = _form(settings)
+    form["title"] = "Decide on the nomination"
+    changed = json.dumps(form).encode()
+    first = _deploy_form(db, settings, changed)
+    assert [(r.key, r.version, r.created) for r in first] == [("cadre_approval", 2, True)]
+    again = _deploy_form(db, settings, changed)
+    assert [(r.key, r.version, r.created, r.scenarios) for r in again] == [("cadre_approval", 2, False, ())]
+    (v1, xml1, forms1), (v2, xml2, forms2) = _cadre_versions(db)
+    assert (v1, v2, xml1 == xml2) == (1, 2, True)
+    assert (
+        forms1[FORM] != forms2[FORM]
+        and forms1["respond_clarification.schema.json"] == forms2["respond_clarification.schema.json"]
+    )
+
+
+def test_form_change_that_breaks_a_scenario_is_refused_and_nothing_is_deployed(
+    db: Database, settings: Settings
+) -> None:
+    form = _form(settings)
+    form["properties"]["decision"]["enum"] = ["approve", "reject", "send_back"]
+    with pytest.raises(DeployRefused) as refused:
+        _deploy_form(db, settings, json.dumps(form).encode())
+    details = "\n".join(refused.value.details)
+    assert "scenario cadre_approval/returned_then_approved fails at step 1 (cca_approval): the form" in details
+    assert "decision: Choose one of: approve, reject, send_back" in details
+    assert [version for version, _sha, _forms in _cadre_versions(db)] == [1]
+
+
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [
+        (b"{decision", "the form is not valid JSON"),
+        (b'{"type": 7}', "the form is not a valid JSON Schema"),
+        (b"\xff\xfe{}", "the form is not UTF-8 text"),
+        (b"[]", "the form must be a JSON object"),
+    ],
+)
+def test_form_that_is_no_json_schema_is_refused_with_the_reason(
+    db: Database, settings: Settings, content: bytes, reason: str
+) -> None:
+    with pytest.raises(DeployRefused) as refused:
+        _deploy_form(db, settings, content)
+    assert len(refused.value.details) == 1
+    assert refused.value.details[0].startswith(f"form '{FORM}': {reason}")
+
+
+def test_form_no_deployed_process_uses_is_not_found(db: Database, settings: Settings) -> None:
+    with pytest.raises(NotFound):
+        _deploy_form(db, settings, b'{"type": "object"}', "nobody_uses.schema.json")
