@@ -55,6 +55,8 @@ def init_command() -> None:
 def _state(result: DeployResult) -> str:
     if not result.created:
         return "unchanged"
+    if not result.scenarios:
+        return "deployed"
     return f"deployed ({len(result.scenarios)} scenarios rehearsed, all passed)"
 
 
