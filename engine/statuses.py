@@ -1,6 +1,10 @@
 """Application statuses of API.md, in one place so rules, processes and views agree."""
 
+# An application whose process could not start yet (an open incident says why).
+SUBMITTED = "submitted"
+
 LIVE_STATUSES: tuple[str, ...] = (
+    SUBMITTED,
     "awaiting_cadre_approval",
     "awaiting_clarification",
     "awaiting_dopt_confirmation",

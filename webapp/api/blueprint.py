@@ -10,9 +10,11 @@ from webapp.api import (  # noqa: E402, F401 - route modules register themselves
     applications,
     auth,
     coupons,
+    incidents,
     openapi,
     processes,
     reference,
+    repair,
     tasks,
     uploads,
 )

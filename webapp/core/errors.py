@@ -21,9 +21,9 @@ from engine.errors import (
     Unauthorized,
 )
 from engine.forms import FormNotFound
-from engine.incidents import record_incident
 from webapp.api.request_data import MalformedBody
-from webapp.core.database import database, now, session
+from webapp.core.database import session
+from webapp.core.failures import STEP_FAILED_HEADING, record_step_failure, step_failed_message
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +35,7 @@ STATUS: dict[type[EngineError], int] = {
     TooLarge: 413,
     Invalid: 422,
     DeployRefused: 422,
-    StepFailed: 500,
+    StepFailed: 422,
 }
 
 
@@ -43,8 +43,8 @@ def _wants_json() -> bool:
     return request.path.startswith("/api/")
 
 
-def error_response(status: int, code: str, message: str, **extra: Any) -> Any:
-    """The API's error envelope, or the error page."""
+def error_response(status: int, code: str, message: str, heading: str | None = None, **extra: Any) -> Any:
+    """The API's error envelope, or the error page (`heading` overrides the page's usual one)."""
     session().rollback()
     if _wants_json():
         body = {"error": {"code": code, "message": message, **extra}}
@@ -54,7 +54,10 @@ def error_response(status: int, code: str, message: str, **extra: Any) -> Any:
             response.headers["WWW-Authenticate"] = 'Bearer realm="igot"'
         return response
     try:
-        return render_template("error.html", status=status, message=message, fields=extra.get("fields")), status
+        page = render_template(
+            "error.html", status=status, message=message, fields=extra.get("fields"), heading=heading
+        )
+        return page, status
     except TemplateNotFound:
         return f"{status}: {message}", status, {"Content-Type": "text/plain; charset=utf-8"}
 
@@ -71,9 +74,9 @@ def init_app(app: Flask) -> None:
         if isinstance(error, DeployRefused):
             extra["details"] = error.details
         if isinstance(error, StepFailed):
-            session().rollback()
-            record_incident(database().sessions, error.instance_id, error.application_id, error.message, now())
-            return error_response(500, error.code, "The process could not take this step; operators have been told.")
+            incident_id = record_step_failure(error)
+            message = step_failed_message(incident_id)
+            return error_response(422, error.code, message, heading=STEP_FAILED_HEADING, incident_id=incident_id)
         return error_response(status, error.code, error.message, **extra)
 
     @app.errorhandler(MalformedBody)

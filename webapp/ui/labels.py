@@ -7,6 +7,7 @@ from engine.rules import SERVICES
 from engine.statuses import is_final
 
 STATUS_LABELS: dict[str, str] = {
+    "submitted": "Submitted: waiting to be processed",
     "awaiting_cadre_approval": "Waiting for the cadre controlling authority's approval",
     "awaiting_clarification": "Waiting for the officer to answer a question",
     "awaiting_dopt_confirmation": "Waiting for DoPT to confirm eligibility",
@@ -26,6 +27,7 @@ STATUS_LABELS: dict[str, str] = {
 }
 
 STATUS_EXPLANATIONS: dict[str, str] = {
+    "submitted": "The application is saved; a problem on DoPT's side stopped it being processed. DoPT has been told.",
     "awaiting_cadre_approval": "The cadre controlling authority has been asked to approve the nomination.",
     "awaiting_clarification": "The cadre controlling authority returned the application with a question.",
     "awaiting_dopt_confirmation": "The DoPT Training Division is checking eligibility.",

@@ -1,0 +1,23 @@
+"""A step the process could not take: rolled back, recorded as an incident, told plainly."""
+
+from __future__ import annotations
+
+from engine.errors import StepFailed
+from engine.incidents import record_incident
+from webapp.core.database import database, now, session
+
+STEP_FAILED_HEADING = "This step could not be taken"
+
+
+def step_failed_message(incident_id: int) -> str:
+    """What a person is told when the process could not take their step."""
+    return (
+        "The process could not take this step, so nothing was changed; "
+        f"DoPT's operators have been told (incident {incident_id})."
+    )
+
+
+def record_step_failure(error: StepFailed) -> int:
+    """Roll the request's work back and record the failure as an incident in its own transaction; its id."""
+    session().rollback()
+    return record_incident(database().sessions, error, now())
