@@ -28,6 +28,7 @@ from uuid import UUID
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import CycleTimerEventDefinition, TimerEventDefinition
+from SpiffWorkflow.bpmn.specs.mixins.subworkflow_task import SubWorkflowTask
 from SpiffWorkflow.bpmn.util.diff import WorkflowDiff, diff_workflow, migrate_workflow
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 from SpiffWorkflow.task import Task, TaskState
@@ -37,7 +38,6 @@ from engine.errors import Conflict
 from engine.runtime import WAITING_SINCE, engine_clock, step_failures, timer_deadline
 
 AT_POSITION = TaskState.READY | TaskState.WAITING | TaskState.STARTED | TaskState.ERROR
-UNSETTLED = TaskState.PREDICTED_MASK | TaskState.FUTURE
 
 
 @dataclass(frozen=True)
@@ -111,37 +111,27 @@ def _name(task: Task) -> str:
 
 
 def _settle_predictions(workflow: BpmnWorkflow, label: str) -> None:
-    """Refuse what cannot be carried over; predict again what lay ahead of a running call activity."""
-    for task in workflow.get_tasks(state=TaskState.READY, manual=False):
-        if not _belongs(task):
-            continue
-        raise Conflict(f"the application waits at {_name(task)}, which in {label} is not a task people work")
-    repredict: dict[UUID, Task] = {}
-    for task in workflow.get_tasks(state=TaskState.ANY_MASK):
-        if _belongs(task):
-            continue
+    """Predict again what follows each running call activity; refuse what cannot be carried over.
+
+    The children of a call activity under way are only predictions of what follows it,
+    made on the old version; they are made again on the new one (migrate_workflow resets
+    READY and WAITING tasks only). Then every task must run on a spec of the new versions.
+    """
+    for task in workflow.get_tasks(state=TaskState.STARTED):
+        if isinstance(task.task_spec, SubWorkflowTask) and _belongs(task):
+            for child in list(task.children):
+                task.workflow._remove_task(child.id)
+            task.task_spec._predict(task, mask=TaskState.NOT_FINISHED_MASK)
+    lost = [task for task in workflow.get_tasks(state=TaskState.ANY_MASK) if not _belongs(task)]
+    for task in lost:
         if task.has_state(AT_POSITION):
             raise Conflict(f"the application is at {_name(task)}, which {label} does not have")
+    for task in workflow.get_tasks(state=TaskState.READY, manual=False):
+        raise Conflict(f"the application waits at {_name(task)}, which in {label} is not a task people work")
+    for task in lost:
         if task.has_state(TaskState.FINISHED_MASK):
             raise Conflict(f"the application has been through {_name(task)}, which {label} does not have")
-        anchor = _running_ancestor(task)
-        if anchor is None:
-            raise Conflict(f"what follows {_name(task)} cannot be carried over to {label}")
-        repredict[anchor.id] = anchor
-    for anchor in repredict.values():
-        for child in list(anchor.children):
-            anchor.workflow._remove_task(child.id)
-        anchor.task_spec._predict(anchor, mask=TaskState.NOT_FINISHED_MASK)
-
-
-def _running_ancestor(task: Task) -> Task | None:
-    """The nearest ancestor still running (a call activity whose process is under way)."""
-    parent = task.parent
-    while parent is not None and parent.has_state(UNSETTLED):
-        parent = parent.parent
-    if parent is None or not parent.has_state(TaskState.STARTED) or not _belongs(parent):
-        return None
-    return parent
+        raise Conflict(f"what follows {_name(task)} cannot be carried over to {label}")
 
 
 def _restore(workflow: BpmnWorkflow, kept: dict[UUID, _Kept], registry: Any, now: datetime) -> dict[str, str | None]:

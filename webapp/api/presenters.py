@@ -83,7 +83,13 @@ def _application(
         },
         "coupon_code": application.coupon_code if can_see_coupon(viewer, application) else None,
         "history": [
-            {"at": timestamp(entry.at), "actor": entry.actor, "action": entry.action, "task": entry.task}
+            {
+                "at": timestamp(entry.at),
+                "actor": entry.actor,
+                "action": entry.action,
+                "task": entry.task,
+                "reason": (entry.detail or {}).get("reason"),
+            }
             for entry in entries
         ],
         "open_tasks": [{"id": task.id, "name": task.name, "lane": task.lane} for task in tasks],
