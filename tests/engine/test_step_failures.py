@@ -102,9 +102,7 @@ def _next_due(db: Database, application_id: int) -> datetime:
     return due
 
 
-def test_ten_failed_rounds_make_one_incident_counted_ten_times_with_back_off(
-    db: Database, settings: Settings
-) -> None:
+def test_ten_failed_rounds_make_one_incident_counted_ten_times_with_back_off(db: Database, settings: Settings) -> None:
     flow = _stuck_reminders(db, settings, 'note = reminder_note["text"]')
     stuck = flow.apply(flow.officer(cca=STUCK_CCA), NOW)
     moment = REMINDER_DUE
