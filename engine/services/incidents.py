@@ -79,9 +79,9 @@ def retry_incident(
     if application is None:
         raise NotFound(f"the application of incident {incident_id} no longer exists")
     action = action_from_json(incident.action)
-    detail = {"incident": incident.id, "reason": why}
+    retried = {"incident": incident.id, "retried_by": user.username}
     if isinstance(action, CompleteUserTask):
-        _complete_again(session, application, action, forms_dir, now, detail | {"retried_by": user.username})
+        _complete_again(session, application, action, forms_dir, now, retried)
     elif isinstance(action, FireTimers):
         _fire_again(session, application, now)
     elif isinstance(action, StartProcess):
@@ -91,7 +91,7 @@ def retry_incident(
     elif isinstance(action, CancelProcess):
         instance = lock_instance(session, _instance_id(application))
         cancel(session, instance, application, action.actor, now)
-        finish_withdrawal(session, application, action.actor, now, detail | {"retried_by": user.username})
+        finish_withdrawal(session, application, action.actor, now, retried)
     resolve(incident, user.username, f"retried: {why}"[:255], now)
     session.add(
         AuditEntry(
@@ -101,7 +101,7 @@ def retry_incident(
             application_id=application.id,
             instance_id=application.instance_id,
             task=incident.element,
-            detail=detail | {"step": action.kind if action is not None else None},
+            detail={"incident": incident.id, "reason": why, "step": action.kind if action is not None else None},
         )
     )
     session.flush()

@@ -14,6 +14,8 @@ from copy import deepcopy
 from datetime import datetime
 from typing import Any
 
+from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
+from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.task import TaskState
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -195,6 +197,8 @@ def migrate_application(
         raise Invalid(f"{process} has no version {version}", {"version": error.message}) from error
     except ValueError as error:
         raise Invalid(str(error), {"process": str(error)}) from error
+    except (ValidationException, SpiffWorkflowException) as error:
+        raise Conflict(f"{label} cannot be read: {error}") from error
     if target.definition_ids == tuple(sorted(instance.bundle)):
         raise Conflict(f"the application already runs on {label}")
     before = _versions(session, instance.bundle)

@@ -16,7 +16,7 @@ from engine.models import Application, AuditEntry, HumanTask, Notification, Proc
 from engine.runtime import current_data, load_workflow
 from engine.sandbox import SandboxedEnvironment
 from engine.services.repair import migrate_application, patch_process_data
-from tests.engine.broken_processes import deploy_text, shipped, store_unchecked
+from tests.engine.broken_processes import approval_task_renamed, deploy_text, shipped, store_unchecked
 from tests.engine.flow import Flow
 from tests.factories import NOW, make_staff
 
@@ -93,12 +93,7 @@ def test_refused_when_the_task_the_application_waits_at_is_not_in_that_version(
     flow: Flow, db: Database, settings: Settings, owner: str
 ) -> None:
     application_id = flow.apply(flow.officer(), NOW)
-    xml = shipped(settings, "cadre_approval").replace('id="cca_approval"', 'id="cca_review"')
-    xml = xml.replace('attachedToRef="cca_approval"', 'attachedToRef="cca_review"')
-    xml = xml.replace('sourceRef="cca_approval"', 'sourceRef="cca_review"')
-    xml = xml.replace('targetRef="cca_approval"', 'targetRef="cca_review"')
-    xml = xml.replace('bpmnElement="cca_approval"', 'bpmnElement="cca_review"')
-    xml = xml.replace("<bpmn:incoming>flow_clarified</bpmn:incoming>", "")
+    xml = approval_task_renamed(shipped(settings, "cadre_approval"))
     instance_id = _task(db, application_id).instance_id
     with db.sessions() as session, session.begin():
         version = store_unchecked(session, "cadre_approval", xml)
