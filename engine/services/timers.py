@@ -52,6 +52,7 @@ def fire_due_timers(make_session: sessionmaker[Any], now: datetime) -> int:
         except Conflict:
             continue
         except StepFailed as error:
+            log.warning("timers of instance %s failed at %s: %s", instance_id, error.element, error.message)
             _record(make_session, error, now)
         except Exception as error:
             log.exception("timers of instance %s failed outside the process", instance_id)

@@ -82,6 +82,23 @@ def test_a_stuck_application_is_seen_repaired_and_carried_on(
     assert ("cca_hp", "completed", None) in history
 
 
+def test_the_incident_closes_when_the_same_step_goes_through_after_the_repair(
+    client: FlaskClient, staff: dict[str, Api], db: Database, settings: Settings
+) -> None:
+    _officer, approver, application_id = _stuck_application(client, staff, db, settings, MISSING_REGISTER)
+    failed = approver.complete(application_id, "cca_approval", {"decision": "approve"})
+    body = {"data": {"approval_register": {"next": 3}}, "reason": "register loaded"}
+    headers = {"Authorization": f"Bearer {staff['owner'].token}"}
+    assert client.patch(f"/api/v1/applications/{application_id}/data", json=body, headers=headers).status_code == 200
+
+    assert approver.complete(application_id, "cca_approval", {"decision": "approve"}).status_code == 200
+
+    closed = staff["dopt"].get("/incidents?all=1").json
+    assert [(i["id"], i["open"], i["resolved_by"], i["resolution"]) for i in closed] == [
+        (failed.json["error"]["incident_id"], False, "cca_hp", "the process moved on")
+    ]
+
+
 def test_a_retry_that_fails_again_is_422_and_counts_on_the_same_incident(
     client: FlaskClient, staff: dict[str, Api], db: Database, settings: Settings
 ) -> None:
