@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from engine.errors import StepFailed
-from engine.incidents import record_incident
-from webapp.core.database import database, now, session
+from engine.incidents import record_failure
+from webapp.core.database import commit, now, session
 
 STEP_FAILED_HEADING = "This step could not be taken"
 
@@ -18,6 +18,8 @@ def step_failed_message(incident_id: int) -> str:
 
 
 def record_step_failure(error: StepFailed) -> int:
-    """Roll the request's work back and record the failure as an incident in its own transaction; its id."""
+    """Roll the request's work back, then record the failure as an incident and commit that alone; its id."""
     session().rollback()
-    return record_incident(database().sessions, error, now())
+    incident_id = record_failure(session(), error, now()).id
+    commit()
+    return incident_id
