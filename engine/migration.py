@@ -51,7 +51,7 @@ class _Kept:
 
 @dataclass
 class MigrationResult:
-    """What the migration changed at the instance's position, for the history."""
+    """For the history: the instance's elements whose definition changed, and the timers given a new deadline."""
 
     changed: list[str] = field(default_factory=list)
     timers: dict[str, str | None] = field(default_factory=dict)
@@ -71,24 +71,21 @@ def migrate(workflow: BpmnWorkflow, target: SpecBundle, now: datetime, label: st
         if diff is None:
             where = "has been through" if workflow.subprocesses[sub_id].completed else "is inside"
             raise Conflict(f"the application {where} process '{names[sub_id]}', which {label} does not call")
-    result = MigrationResult(changed=_changed_at_position([top_diff, *sub_diffs.values()]))
+    result = MigrationResult(changed=_changed_elements([top_diff, *sub_diffs.values()]))
     kept = _keep(workflow, registry)
     with step_failures():
         with engine_clock(now):
             migrate_workflow(top_diff, workflow, target.spec)
             for sub_id, sub in workflow.subprocesses.items():
-                diff = sub_diffs[sub_id]
-                if diff is not None:
-                    migrate_workflow(diff, sub, target.subprocess_specs[names[sub_id]])
+                migrate_workflow(sub_diffs[sub_id], sub, target.subprocess_specs[names[sub_id]])
         workflow.subprocess_specs = dict(target.subprocess_specs)
         _settle_predictions(workflow, label)
         result.timers = _restore(workflow, kept, registry, now)
     return result
 
 
-def _changed_at_position(diffs: list[WorkflowDiff | None]) -> list[str]:
-    changed = {task.task_spec.name for diff in diffs if diff is not None for task in diff.changed}
-    return sorted(changed)
+def _changed_elements(diffs: list[WorkflowDiff]) -> list[str]:
+    return sorted({task.task_spec.name for diff in diffs for task in diff.changed})
 
 
 def _keep(workflow: BpmnWorkflow, registry: Any) -> dict[UUID, _Kept]:
