@@ -111,7 +111,9 @@ def advance(
     return workflow
 
 
-def load(session: Session, instance: ProcessInstance, application: Application, actor: str, now: datetime) -> Any:
+def load(
+    session: Session, instance: ProcessInstance, application: Application, actor: str, now: datetime
+) -> BpmnWorkflow:
     """The instance's workflow on its bound specs, its scripts' helpers bound to this step.
 
     Raises StepFailed when the stored state cannot be restored.
