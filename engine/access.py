@@ -24,6 +24,19 @@ def can_see_application(user: User, application: Application) -> bool:
     return user.has_role("officer") and application.officer_id == user.id
 
 
+OPERATOR_ROLES = ("dopt", "process_owner")
+
+
+def can_operate(user: User) -> bool:
+    """DoPT and process owners see incidents, retry them, suspend and resume applications (API.md)."""
+    return any(user.has_role(role) for role in OPERATOR_ROLES)
+
+
+def can_repair(user: User) -> bool:
+    """Only process owners change an application's process data or move it to another version (API.md)."""
+    return user.has_role("process_owner")
+
+
 def can_see_coupon(user: User, application: Application) -> bool:
     """The coupon code is shown to its officer, the course team and DoPT only."""
     return application.officer_id == user.id or user.has_role("course_team") or user.has_role("dopt")

@@ -516,3 +516,23 @@ def bundle_by_ids(session: Session, key: str, definition_ids: list[int]) -> Spec
         return cached
     definitions = list(session.scalars(select(ProcessDefinition).where(ProcessDefinition.id.in_(ids))))
     return _bundle(definitions, key)
+
+
+def bundle_for_migration(
+    session: Session, key: str, definition_ids: list[int], process: str, version: int
+) -> SpecBundle:
+    """The versions an instance of `key` bound to `definition_ids` would run on with `process` at `version`.
+
+    Every other process keeps the version the instance is bound to; a process that only
+    the new set calls comes at its newest version. Raises NotFound when that version is
+    not deployed, and ValueError when the instance's process does not call `process`.
+    """
+    chosen = {
+        d.key: d for d in session.scalars(select(ProcessDefinition).where(ProcessDefinition.id.in_(definition_ids)))
+    }
+    chosen[process] = get_definition(session, process, version)
+    closure = called_closure({**latest_definitions(session), **chosen}, key)
+    if process not in {definition.key for definition in closure}:
+        raise ValueError(f"process '{key}' does not call '{process}'")
+    full = list(session.scalars(select(ProcessDefinition).where(ProcessDefinition.id.in_([d.id for d in closure]))))
+    return _bundle(full, key)

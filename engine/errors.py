@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 
 class EngineError(Exception):
     """Base of every error a caller is expected to handle."""
@@ -52,11 +54,21 @@ class DeployRefused(EngineError):
 
 
 class StepFailed(EngineError):
-    """A script or expression failed while running a step; nothing of the step was kept."""
+    """A step of a process failed (any exception from a script, an expression or the engine).
+
+    Nothing of the step was kept. `element` is the BPMN id of the failing element where it
+    is known; the layer that runs the step fills in the instance, the application and the
+    action (a StepAction) so that the failure can be recorded as an incident and retried.
+    """
 
     code = "step_failed"
-    instance_id: int | None = None
-    application_id: int | None = None
+
+    def __init__(self, message: str, element: str | None = None) -> None:
+        super().__init__(message)
+        self.element = element
+        self.instance_id: int | None = None
+        self.application_id: int | None = None
+        self.action: Any = None
 
 
 class Unauthorized(EngineError):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import gzip
 import json
 import threading
+import traceback
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -27,8 +28,8 @@ from SpiffWorkflow.task import Task, TaskState
 
 from engine.bpmn.bundle import SpecBundle
 from engine.bpmn_parser import SPEC_CONVERTERS
-from engine.errors import StepFailed
-from engine.sandbox import SandboxedEnvironment, SandboxError
+from engine.errors import EngineError, StepFailed
+from engine.sandbox import SandboxedEnvironment
 
 
 class _SpeclessWorkflowConverter(BpmnWorkflowConverter):  # type: ignore[misc]
@@ -142,34 +143,73 @@ def engine_clock(now: datetime | None) -> Iterator[None]:
 MAX_ENGINE_ROUNDS = 100
 
 
+@contextmanager
+def step_failures() -> Iterator[None]:
+    """Turn every exception of a step into StepFailed, BaseException included.
+
+    A process owner's script can raise anything: SystemExit, KeyboardInterrupt,
+    GeneratorExit (also through a generator's .throw), MemoryError, RecursionError.
+    None of them may end a request with a 500 or stop the timer worker; each becomes a
+    step failure the caller rolls back and records. Errors the engine raises on purpose
+    (EngineError: a Conflict, say) pass through unchanged. A real Ctrl-C that lands while
+    a step runs cannot be told from a script's KeyboardInterrupt and fails that step too.
+    """
+    try:
+        yield
+    except EngineError:
+        raise
+    except BaseException as error:
+        raise StepFailed(_describe(error), failing_element(error)) from error
+
+
 def run_engine(workflow: BpmnWorkflow, action: Callable[[BpmnWorkflow], None], now: datetime | None) -> None:
     """Apply `action`, then run engine steps and due timers until the workflow waits.
 
-    Any script or expression failure becomes StepFailed; the caller must not save.
+    Every failure becomes StepFailed (see step_failures); the caller must not save.
     """
-    try:
-        with engine_clock(now):
-            action(workflow)
+    with step_failures(), engine_clock(now):
+        action(workflow)
+        workflow.do_engine_steps()
+        rounds = 0
+        while workflow.get_tasks(state=TaskState.READY, manual=False):
+            rounds += 1
+            if rounds > MAX_ENGINE_ROUNDS:
+                raise StepFailed("the process does not come to rest (an endless loop of automatic steps?)")
             workflow.do_engine_steps()
-            rounds = 0
-            while workflow.get_tasks(state=TaskState.READY, manual=False):
-                rounds += 1
-                if rounds > MAX_ENGINE_ROUNDS:
-                    raise StepFailed("the process does not come to rest (an endless loop of automatic steps?)")
-                workflow.do_engine_steps()
-    except (SpiffWorkflowException, SandboxError, NameError, TypeError, ValueError, KeyError) as error:
-        raise StepFailed(_describe(error)) from error
     errors = workflow.get_tasks(state=TaskState.ERROR)
     if errors:
-        raise StepFailed(f"task {errors[0].task_spec.name} failed")
+        raise StepFailed(f"task {errors[0].task_spec.name} failed", element_id(errors[0]))
 
 
-def _describe(error: Exception) -> str:
+def _describe(error: BaseException) -> str:
     task = getattr(error, "task", None)
-    where = f"{task.task_spec.name}: " if task is not None else ""
+    where = f"{task.task_spec.name}: " if isinstance(task, Task) else ""
     notes = "; ".join(getattr(error, "__notes__", []))
-    text = str(error) or type(error).__name__
+    text = str(error)
+    if not isinstance(error, SpiffWorkflowException):
+        text = f"{type(error).__name__}: {text}" if text else type(error).__name__
     return f"{where}{text}{' (' + notes + ')' if notes else ''}"
+
+
+def element_id(task: Task) -> str:
+    """The BPMN id of the element a task runs (its spec name for engine-made specs)."""
+    return str(getattr(task.task_spec, "bpmn_id", None) or task.task_spec.name)
+
+
+def failing_element(error: BaseException) -> str | None:
+    """The BPMN id of the element that was running when `error` was raised, where it can be told.
+
+    SpiffWorkflow's own errors carry the task; anything else (a script's SystemExit, a
+    MemoryError) is traced to the innermost engine frame that was working on a task.
+    """
+    task = getattr(error, "task", None)
+    if not isinstance(task, Task):
+        task = None
+        for frame, _line in traceback.walk_tb(error.__traceback__):
+            candidate = frame.f_locals.get("my_task", frame.f_locals.get("self"))
+            if isinstance(candidate, Task):
+                task = candidate
+    return element_id(task) if task is not None else None
 
 
 def ready_user_tasks(workflow: BpmnWorkflow) -> list[Task]:
@@ -177,11 +217,41 @@ def ready_user_tasks(workflow: BpmnWorkflow) -> list[Task]:
     return [task for task in workflow.get_tasks(state=TaskState.READY, manual=True)]
 
 
+def task_name(task: Task) -> str:
+    """The task's BPMN id: what the inbox and the API call it (API.md: `name` is the BPMN task id).
+
+    Not the spec's name: an instance of a multi-instance task has a spec named `<id> [child]`.
+    """
+    return str(task.task_spec.bpmn_id or task.task_spec.name)
+
+
 def task_properties(task: Task) -> dict[str, str]:
     """The spiffworkflow:properties of a task's spec (formJsonSchemaFilename, ...)."""
     extensions = getattr(task.task_spec, "extensions", None) or {}
     properties: dict[str, str] = extensions.get("properties", {})
     return properties
+
+
+WAITING_SINCE = "waiting_since"
+
+
+def waiting_timers(workflow: BpmnWorkflow) -> list[Task]:
+    """The tasks of the timer events the workflow waits on, in every process of the instance."""
+    return [
+        task
+        for task in workflow.event_manager.tasks.values()
+        if isinstance(getattr(task.task_spec, "event_definition", None), spiff_timer.TimerEventDefinition)
+    ]
+
+
+def note_waiting_timers(workflow: BpmnWorkflow, now: datetime) -> None:
+    """Record, once, when each waiting timer began to wait (ISO 8601, UTC) in its task's internal data.
+
+    SpiffWorkflow keeps only the deadline; migrating to a version whose timer changed
+    needs the start, so that the new duration counts from when the wait began.
+    """
+    for task in waiting_timers(workflow):
+        task.internal_data.setdefault(WAITING_SINCE, now.astimezone(UTC).isoformat())
 
 
 def next_due(workflow: BpmnWorkflow) -> datetime | None:
@@ -218,10 +288,15 @@ def boundary_deadline(task: Task) -> datetime | None:
     for sibling in parent.children:
         if sibling is task or not sibling.has_state(TaskState.WAITING):
             continue
-        moment = _deadline(sibling._get_internal_data("event_value"))
+        moment = timer_deadline(sibling)
         if moment is not None:
             moments.append(moment)
     return min(moments) if moments else None
+
+
+def timer_deadline(task: Task) -> datetime | None:
+    """When a waiting timer event's task fires (None for other tasks, or before it waits)."""
+    return _deadline(task._get_internal_data("event_value"))
 
 
 def current_data(workflow: BpmnWorkflow) -> dict[str, Any]:

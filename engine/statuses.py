@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from engine.i18n import N_, Message
 
+# An application whose process could not start yet (an open incident says why).
+SUBMITTED = "submitted"
+
 LIVE_STATUSES: tuple[str, ...] = (
+    SUBMITTED,
     "awaiting_cadre_approval",
     "awaiting_clarification",
     "awaiting_dopt_confirmation",
@@ -35,6 +39,7 @@ def is_final(status: str) -> bool:
 
 
 STATUS_LABELS: dict[str, str] = {
+    "submitted": N_("Submitted: waiting to be processed"),
     "awaiting_cadre_approval": N_("Waiting for the cadre controlling authority's approval"),
     "awaiting_clarification": N_("Waiting for the officer to answer a question"),
     "awaiting_dopt_confirmation": N_("Waiting for DoPT to confirm eligibility"),
@@ -55,6 +60,9 @@ STATUS_LABELS: dict[str, str] = {
 """Each status in words a person reads (English; translated by the web layer)."""
 
 STATUS_EXPLANATIONS: dict[str, str] = {
+    "submitted": N_(
+        "The application is saved; a problem on DoPT's side stopped it being processed. DoPT has been told."
+    ),
     "awaiting_cadre_approval": N_("The cadre controlling authority has been asked to approve the nomination."),
     "awaiting_clarification": N_("The cadre controlling authority returned the application with a question."),
     "awaiting_dopt_confirmation": N_("The DoPT Training Division is checking eligibility."),

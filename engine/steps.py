@@ -6,7 +6,6 @@ caller's transaction; a failure anywhere raises and the caller rolls it all back
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime
 from functools import lru_cache
 from typing import Any
@@ -20,10 +19,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
+from engine.actions import CancelProcess, StartProcess, StepAction
 from engine.bpmn.bundle import SpecBundle
 from engine.definitions import bundle_by_ids, bundle_for_new_instance
 from engine.errors import Conflict, StepFailed
 from engine.host import ScriptHost
+from engine.incidents import resolve_settled
 from engine.lanes import LANE_ROLES
 from engine.models import Application, AuditEntry, HumanTask, Notification, ProcessInstance
 from engine.runtime import (
@@ -33,25 +34,33 @@ from engine.runtime import (
     load_workflow,
     new_workflow,
     next_due,
+    note_waiting_timers,
     ready_user_tasks,
     run_engine,
     status_property,
+    step_failures,
+    task_name,
     task_properties,
 )
 from engine.sandbox import SandboxedEnvironment
 from engine.validation import jinja_sandbox
 
-Action = Callable[[BpmnWorkflow], None]
-
 
 def start_process(
     session: Session, application: Application, key: str, data: dict[str, Any], actor: str, now: datetime
 ) -> BpmnWorkflow:
-    """Start the newest version of `key` for an application and run it to its first wait."""
-    bundle = bundle_for_new_instance(session, key)
-    environment = SandboxedEnvironment(ScriptHost(session, application, actor, now).helpers())
-    workflow = new_workflow(bundle, data, environment)
-    run_engine(workflow, lambda _workflow: None, now)
+    """Start the newest version of `key` for an application and run it to its first wait.
+
+    Raises StepFailed (with the application and a StartProcess action) when the start fails.
+    """
+    try:
+        bundle = bundle_for_new_instance(session, key)
+        environment = SandboxedEnvironment(ScriptHost(session, application, actor, now).helpers())
+        workflow = new_workflow(bundle, data, environment)
+        run_engine(workflow, StartProcess(key, actor).apply, now)
+    except StepFailed as error:
+        error.application_id, error.action = application.id, StartProcess(key, actor)
+        raise
     instance = ProcessInstance(
         definition_id=bundle.top_definition_id,
         process_key=bundle.key,
@@ -82,33 +91,98 @@ def advance(
     session: Session,
     instance: ProcessInstance,
     application: Application,
-    action: Action,
+    action: StepAction,
     actor: str,
     now: datetime,
 ) -> BpmnWorkflow:
-    """Load the instance, apply `action`, run to the next wait state and save."""
-    bundle = bundle_by_ids(session, instance.process_key, instance.bundle)
-    environment = SandboxedEnvironment(ScriptHost(session, application, actor, now).helpers())
-    workflow = load_workflow(instance.state, bundle, environment)
+    """Load the instance, apply `action`, run to the next wait state and save.
+
+    Raises Conflict when the instance is suspended or no longer running, and StepFailed
+    (carrying the instance, the application and the action) when the step fails.
+    """
+    if instance.status != "running":
+        raise Conflict(_not_running(instance))
     try:
-        run_engine(workflow, action, now)
+        workflow, bundle = _load(session, instance, application, actor, now)
+        run_engine(workflow, action.apply, now)
     except StepFailed as error:
-        error.instance_id, error.application_id = instance.id, application.id
+        error.instance_id, error.application_id, error.action = instance.id, application.id, action
         raise
     _save(session, instance, workflow, application, bundle, now)
+    resolve_settled(session, instance, workflow, actor, now)
     return workflow
 
 
-def cancel(session: Session, instance: ProcessInstance, application: Application, now: datetime) -> None:
-    """Stop an instance for good (withdrawal); its open tasks leave every inbox."""
+def load(
+    session: Session, instance: ProcessInstance, application: Application, actor: str, now: datetime
+) -> BpmnWorkflow:
+    """The instance's workflow on its bound specs, its scripts' helpers bound to this step.
+
+    Raises StepFailed when the stored state cannot be restored.
+    """
+    return _load(session, instance, application, actor, now)[0]
+
+
+def _load(
+    session: Session, instance: ProcessInstance, application: Application, actor: str, now: datetime
+) -> tuple[BpmnWorkflow, SpecBundle]:
     bundle = bundle_by_ids(session, instance.process_key, instance.bundle)
-    workflow = load_workflow(instance.state, bundle, SandboxedEnvironment({}))
-    workflow.cancel()
+    environment = SandboxedEnvironment(ScriptHost(session, application, actor, now).helpers())
+    with step_failures():
+        return load_workflow(instance.state, bundle, environment), bundle
+
+
+def _not_running(instance: ProcessInstance) -> str:
+    if instance.status == "suspended":
+        return "the application is suspended by DoPT; nothing can be done on it until it is resumed"
+    return f"the process of this application is {instance.status}"
+
+
+def cancel(session: Session, instance: ProcessInstance, application: Application, actor: str, now: datetime) -> None:
+    """Stop an instance for good (withdrawal); its open tasks leave every inbox.
+
+    Raises StepFailed (with a CancelProcess action) when the cancellation fails.
+    """
+    action = CancelProcess(actor)
+    try:
+        workflow = load(session, instance, application, actor, now)
+        with step_failures():
+            action.apply(workflow)
+    except StepFailed as error:
+        error.instance_id, error.application_id, error.action = instance.id, application.id, action
+        raise
     instance.state = dump_state(workflow)
     instance.status = "cancelled"
     instance.next_due_at = None
     instance.updated_at = now
     _close_tasks(session, instance.id, keep=set(), now=now)
+    _flush(session)
+
+
+def save_repaired(
+    session: Session,
+    instance: ProcessInstance,
+    workflow: BpmnWorkflow,
+    application: Application,
+    now: datetime,
+    bundle: SpecBundle | None = None,
+) -> None:
+    """Save a workflow an operator repaired (data changed, or moved onto `bundle`'s versions).
+
+    The inbox rows of the tasks it waits at are refreshed (name, lane, form, due time,
+    instructions), since the repair may have changed any of them.
+    """
+    if bundle is not None:
+        instance.definition_id = bundle.top_definition_id
+        instance.bundle = list(bundle.definition_ids)
+    else:
+        bundle = bundle_by_ids(session, instance.process_key, instance.bundle)
+    status = instance.status
+    _record_state(instance, workflow, now)
+    if status == "suspended":
+        instance.status = status
+    _sync_application(application, workflow, now)
+    _sync_tasks(session, instance, workflow, application, bundle, now, refresh=True)
     _flush(session)
 
 
@@ -127,6 +201,7 @@ def _save(
 
 
 def _record_state(instance: ProcessInstance, workflow: BpmnWorkflow, now: datetime) -> None:
+    note_waiting_timers(workflow, now)
     instance.state = dump_state(workflow)
     instance.status = "completed" if workflow.completed else "running"
     instance.next_due_at = None if workflow.completed else next_due(workflow)
@@ -162,41 +237,30 @@ def _sync_tasks(
     bundle: SpecBundle,
     now: datetime,
     new: bool = False,
+    refresh: bool = False,
 ) -> None:
     ready = {str(task.id): task for task in ready_user_tasks(workflow)}
-    existing: set[str] = set()
+    existing: dict[str, HumanTask] = {}
     if not new:
         existing = _close_tasks(session, instance.id, keep=set(ready), now=now, workflow=workflow)
     for task_id, task in ready.items():
-        if task_id in existing:
+        row = existing.get(task_id)
+        if row is not None:
+            if refresh:
+                _describe_row(row, task, application, bundle)
             continue
-        lane = task.task_spec.lane or ""
-        role = LANE_ROLES.get(lane, "")
-        properties = task_properties(task)
-        form_file = properties.get("formJsonSchemaFilename")
-        instructions = _instructions(task)
-        session.add(
-            HumanTask(
-                id=task_id,
-                instance_id=instance.id,
-                application_id=application.id,
-                name=task_name(task),
-                title=row_title(task),
-                lane=lane,
-                role=role,
-                scope_cca=application.cca_code if role == "cca_approver" else None,
-                owner_username=application.officer.username if role == "officer" else None,
-                form_file=form_file,
-                # The form of the version this instance runs: a later form never changes this task.
-                form_sha256=bundle.forms.get(task.workflow.spec.name, {}).get(form_file or ""),
-                instructions=instructions,
-                state="open",
-                created_at=now,
-                due_at=boundary_deadline(task),
-            )
+        row = HumanTask(
+            id=task_id,
+            instance_id=instance.id,
+            application_id=application.id,
+            state="open",
+            created_at=now,
+            suspended=instance.status == "suspended",
         )
-        if role == "officer":
-            _tell_officer_what_to_do(session, application, row_title(task), instructions, now)
+        _describe_row(row, task, application, bundle)
+        session.add(row)
+        if row.role == "officer":
+            _tell_officer_what_to_do(session, application, row.title, row.instructions, now)
         session.add(
             AuditEntry(
                 at=now,
@@ -204,18 +268,30 @@ def _sync_tasks(
                 action="task_opened",
                 application_id=application.id,
                 instance_id=instance.id,
-                task=task_name(task),
-                detail={"lane": lane},
+                task=row.name,
+                detail={"lane": row.lane},
             )
         )
 
 
-def task_name(task: Any) -> str:
-    """The task's BPMN id: what the inbox and the API call it (API.md: `name` is the BPMN task id).
+def _describe_row(row: HumanTask, task: Any, application: Application, bundle: SpecBundle) -> None:
+    """What the inbox shows of a READY user task: name, lane and role, form, instructions, due time.
 
-    Not the spec's name: an instance of a multi-instance task has a spec named `<id> [child]`.
+    The form is the one the version this instance runs binds (`bundle.forms`), so a form
+    deployed later never changes what this task asks.
     """
-    return str(task.task_spec.bpmn_id or task.task_spec.name)
+    lane = task.task_spec.lane or ""
+    role = LANE_ROLES.get(lane, "")
+    row.name = task_name(task)
+    row.title = row_title(task)
+    row.lane = lane
+    row.role = role
+    row.scope_cca = application.cca_code if role == "cca_approver" else None
+    row.owner_username = application.officer.username if role == "officer" else None
+    row.form_file = task_properties(task).get("formJsonSchemaFilename")
+    row.form_sha256 = bundle.forms.get(task.workflow.spec.name, {}).get(row.form_file or "")
+    row.instructions = _instructions(task)
+    row.due_at = boundary_deadline(task)
 
 
 def row_title(task: Any) -> str:
@@ -244,13 +320,13 @@ def _close_tasks(
     keep: set[str],
     now: datetime,
     workflow: BpmnWorkflow | None = None,
-) -> set[str]:
-    """Close the open rows whose task is no longer ready; return the ids left open."""
-    kept: set[str] = set()
+) -> dict[str, HumanTask]:
+    """Close the open rows whose task is no longer ready; return the rows left open, by id."""
+    kept: dict[str, HumanTask] = {}
     rows = session.scalars(select(HumanTask).where(HumanTask.instance_id == instance_id, HumanTask.state == "open"))
     for row in rows:
         if row.id in keep:
-            kept.add(row.id)
+            kept[row.id] = row
             continue
         completed = False
         if workflow is not None:

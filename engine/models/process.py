@@ -81,6 +81,7 @@ class ProcessInstance(Base):
     process_key: Mapped[str] = mapped_column(String(255))
     bundle: Mapped[list[int]] = mapped_column(JSON)
     state: Mapped[bytes] = mapped_column(LargeBinary)
+    # running, suspended (an operator holds it: no task completes, no timer fires), completed, cancelled
     status: Mapped[str] = mapped_column(String(16), default="running")
     next_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     version: Mapped[int] = mapped_column(Integer, nullable=False)
@@ -119,3 +120,4 @@ class HumanTask(Base):
     due_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     completed_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    suspended: Mapped[bool] = mapped_column(default=False)

@@ -9,10 +9,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.access import can_see_application
-from engine.errors import Conflict, Forbidden, Invalid, NotFound
+from engine.errors import Conflict, Forbidden, Invalid, NotFound, StepFailed
+from engine.incidents import open_incidents, record_failure, resolve
 from engine.models import CCA, Application, AuditEntry, CourseRun, User
 from engine.services.reference import run_summary
-from engine.statuses import is_final
+from engine.statuses import SUBMITTED, is_final
 from engine.steps import cancel, lock_instance, start_process
 
 ENROLLMENT_PROCESS = "enrollment"
@@ -50,8 +51,6 @@ def submit_application(
         raise Invalid("No such course run", {"course_run_id": f"course run {course_run_id} does not exist"})
     # Lock the officer's row: two submissions at once must not both pass the duplicate rule.
     session.execute(select(User.id).where(User.id == user.id).with_for_update())
-    cca = session.get(CCA, officer.cca_code)
-    others = session.scalars(select(Application).where(Application.officer_id == user.id)).all()
     application = Application(
         officer_id=user.id,
         officer=user,
@@ -65,15 +64,65 @@ def submit_application(
     )
     session.add(application)
     session.flush()
-    data = {
+    # Recorded before the process starts, so the timeline reads in the order things happened.
+    submitted = AuditEntry(at=now, actor=user.username, action="submitted", application_id=application.id)
+    session.add(submitted)
+    session.flush()
+    start_application_process(session, application, user.username, now)
+    # Completed within the same, uncommitted transaction: no committed audit row ever changes.
+    submitted.instance_id = application.instance_id
+    submitted.detail = {"eligible": application.eligibility.get("eligible")} if application.instance_id else {}
+    session.flush()
+    return application
+
+
+def start_application_process(session: Session, application: Application, actor: str, now: datetime) -> bool:
+    """Start the application's process; True when it runs.
+
+    When the start fails, the application is kept (status `submitted`, no process) with an
+    open incident, and only the process's own effects are rolled back (a savepoint), so the
+    officer's application is not lost and retrying the incident starts it.
+    """
+    data = start_data(session, application)
+    try:
+        with session.begin_nested():
+            start_process(session, application, ENROLLMENT_PROCESS, data, actor, now)
+    except StepFailed as failure:
+        application.status = SUBMITTED
+        application.instance_id = None
+        record_failure(session, failure, now)
+        session.flush()
+        return False
+    return True
+
+
+def start_data(session: Session, application: Application) -> dict[str, Any]:
+    """What the enrollment process starts with: the officer, the course, the run, the CCA.
+
+    Built from the application (its day of application; the officer's applications made
+    before it, as they stand now), so a retried start sees what the first attempt saw.
+    """
+    user = application.officer
+    officer = user.officer
+    if officer is None:
+        raise Invalid("only officers with a profile can apply", {"course_run_id": "no officer profile"})
+    run = application.course_run
+    cca = session.get(CCA, application.cca_code)
+    others = session.scalars(
+        select(Application).where(
+            Application.officer_id == application.officer_id,
+            Application.id < application.id,
+        )
+    ).all()
+    return {
         "application_id": application.id,
         "officer": {
             "username": user.username,
             "full_name": officer.full_name,
             "email": officer.email,
             "service": officer.service,
-            "cca": officer.cca_code,
-            "cca_name": cca.name if cca else officer.cca_code,
+            "cca": application.cca_code,
+            "cca_name": cca.name if cca else application.cca_code,
             "designation": officer.designation,
             "date_of_joining": officer.date_of_joining.isoformat(),
             "date_of_birth": officer.date_of_birth.isoformat(),
@@ -82,22 +131,12 @@ def submit_application(
         "course": {"code": run.course.code, "title": run.course.title},
         "course_run": run_data(run),
         "cca_approval_required": bool(cca.approval_required) if cca else True,
-        "applied_on": now.astimezone(INDIA).date().isoformat(),
+        "applied_on": application.created_at.astimezone(INDIA).date().isoformat(),
         "other_applications": [
             {"id": other.id, "course": other.course_code, "status": other.status, "certified": other.certified}
             for other in others
         ],
     }
-    # Recorded before the process starts, so the timeline reads in the order things happened.
-    submitted = AuditEntry(at=now, actor=user.username, action="submitted", application_id=application.id)
-    session.add(submitted)
-    session.flush()
-    start_process(session, application, ENROLLMENT_PROCESS, data, user.username, now)
-    # Completed within the same, uncommitted transaction: no committed audit row ever changes.
-    submitted.instance_id = application.instance_id
-    submitted.detail = {"eligible": application.eligibility.get("eligible")}
-    session.flush()
-    return application
 
 
 def run_data(run: CourseRun) -> dict[str, Any]:
@@ -107,7 +146,11 @@ def run_data(run: CourseRun) -> dict[str, Any]:
 
 
 def withdraw_application(session: Session, user: User, application_id: int, now: datetime) -> Application:
-    """The officer stops a live application; its process is cancelled and its tasks close."""
+    """The officer stops a live application; its process is cancelled and its tasks close.
+
+    Open incidents of the application close with it. Raises NotFound, Forbidden,
+    Conflict (already final) or StepFailed (the cancellation failed).
+    """
     application = get_application(session, user, application_id)
     if application.officer_id != user.id:
         raise Forbidden("only the officer who applied can withdraw an application")
@@ -116,11 +159,20 @@ def withdraw_application(session: Session, user: User, application_id: int, now:
         session.refresh(application)
         if is_final(application.status):
             raise Conflict(f"the application is already {application.status}")
-        cancel(session, instance, application, now)
+        cancel(session, instance, application, user.username, now)
     elif is_final(application.status):
         raise Conflict(f"the application is already {application.status}")
+    finish_withdrawal(session, application, user.username, now)
+    return application
+
+
+def finish_withdrawal(
+    session: Session, application: Application, actor: str, now: datetime, detail: dict[str, Any] | None = None
+) -> None:
+    """Mark a withdrawn application (its process already cancelled), close its incidents, audit it."""
     application.status = "withdrawn"
     application.updated_at = now
-    session.add(AuditEntry(at=now, actor=user.username, action="withdrawn", application_id=application.id))
+    for incident in open_incidents(session, application.id):
+        resolve(incident, actor, "the application was withdrawn", now)
+    session.add(AuditEntry(at=now, actor=actor, action="withdrawn", application_id=application.id, detail=detail or {}))
     session.flush()
-    return application

@@ -119,17 +119,50 @@ def open_tasks_of(session: Session, application_ids: list[int]) -> dict[int, lis
     return found
 
 
-def processes_of(session: Session, applications: list[Application]) -> dict[int, tuple[str, int]]:
-    """The key and version of the definition each application runs on, by application id."""
+@dataclass(frozen=True)
+class ProcessOf:
+    """The process an application runs: its key and version, the instance's status, every bound version."""
+
+    key: str
+    version: int
+    status: str
+    versions: dict[str, int]
+
+
+def processes_of(session: Session, applications: list[Application]) -> dict[int, ProcessOf]:
+    """The process each application runs on, by application id (two queries for any number)."""
     by_instance = {a.instance_id: a.id for a in applications if a.instance_id is not None}
     if not by_instance:
         return {}
     rows = session.execute(
-        select(ProcessInstance.id, ProcessDefinition.key, ProcessDefinition.version)
+        select(
+            ProcessInstance.id,
+            ProcessInstance.status,
+            ProcessInstance.bundle,
+            ProcessDefinition.key,
+            ProcessDefinition.version,
+        )
         .join(ProcessDefinition, ProcessInstance.definition_id == ProcessDefinition.id)
         .where(ProcessInstance.id.in_(list(by_instance)))
-    )
-    return {by_instance[instance_id]: (str(key), int(version)) for instance_id, key, version in rows}
+    ).all()
+    bound = {int(i) for row in rows for i in row.bundle}
+    versions = {
+        int(definition_id): (str(key), int(version))
+        for definition_id, key, version in session.execute(
+            select(ProcessDefinition.id, ProcessDefinition.key, ProcessDefinition.version).where(
+                ProcessDefinition.id.in_(bound)
+            )
+        )
+    }
+    return {
+        by_instance[row.id]: ProcessOf(
+            str(row.key),
+            int(row.version),
+            str(row.status),
+            dict(sorted(versions[int(i)] for i in row.bundle if int(i) in versions)),
+        )
+        for row in rows
+    }
 
 
 def notifications_for(session: Session, user: User, limit: int = 200) -> list[Notification]:

@@ -5,21 +5,18 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 from typing import Any
-from uuid import UUID
 
-from SpiffWorkflow.bpmn import BpmnWorkflow
-from SpiffWorkflow.exceptions import TaskNotFoundException
-from SpiffWorkflow.task import TaskState
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.access import can_work_task
+from engine.actions import CompleteUserTask
 from engine.errors import Conflict, Invalid, NotFound
 from engine.form_versions import task_form
 from engine.forms import validate_form
-from engine.models import Application, AuditEntry, Coupon, HumanTask, Upload, User
+from engine.models import Application, AuditEntry, Coupon, HumanTask, ProcessInstance, Upload, User
 from engine.rules import check_claim
-from engine.steps import advance, lock_instance, task_name
+from engine.steps import advance, lock_instance
 
 
 def get_task(session: Session, user: User, task_id: str) -> HumanTask:
@@ -59,7 +56,11 @@ def _open_task(session: Session, user: User, task_id: str) -> HumanTask:
 
 def complete_task(session: Session, user: User, task_id: str, data: Any, forms_dir: Path, now: datetime) -> Application:
     """Validate the form data against the form the task opened with, complete the task and
-    run the process to its next wait."""
+    run the process to its next wait.
+
+    Raises NotFound, Conflict (already completed, claimed by another, application
+    suspended), Invalid (the form data) or StepFailed (the process could not take the step).
+    """
     task = get_task(session, user, task_id)
     instance = lock_instance(session, task.instance_id)
     session.refresh(task)
@@ -70,31 +71,53 @@ def complete_task(session: Session, user: User, task_id: str, data: Any, forms_d
     application = session.get(Application, task.application_id)
     if application is None:
         raise NotFound(f"task {task_id} not found")
-    cleaned = _validated(session, task, application, data, forms_dir)
-
-    def run_user_task(workflow: BpmnWorkflow) -> None:
-        try:
-            spiff_task = workflow.get_task_from_id(UUID(task.id))
-        except TaskNotFoundException as error:
-            raise Conflict("the task is no longer part of the process") from error
-        if not spiff_task.has_state(TaskState.READY) or task_name(spiff_task) != task.name:
-            raise Conflict("the task is not ready")
-        spiff_task.set_data(**cleaned)
-        spiff_task.run()
-
-    advance(session, instance, application, run_user_task, user.username, now)
-    task.state = "completed"
-    task.completed_at = now
-    task.completed_by = user.username
-    decision = cleaned.get("decision")
-    _audit(session, task, user, "completed", now, {"decision": decision} if decision else {})
-    session.flush()
+    cleaned = validated_data(session, task, application, data, forms_dir)
+    run_completion(
+        session, instance, task, application, CompleteUserTask(task.id, task.name, cleaned, user.username), now
+    )
     return application
 
 
-def _validated(
+def run_completion(
+    session: Session,
+    instance: ProcessInstance,
+    task: HumanTask,
+    application: Application,
+    action: CompleteUserTask,
+    now: datetime,
+    detail: dict[str, Any] | None = None,
+) -> None:
+    """Complete an open task with data already validated; the completion is the action's actor's.
+
+    `detail` adds to the audit entry (who retried it, say).
+    """
+    advance(session, instance, application, action, action.actor, now)
+    task.state = "completed"
+    task.completed_at = now
+    task.completed_by = action.actor
+    decision = action.data.get("decision")
+    session.add(
+        AuditEntry(
+            at=now,
+            actor=action.actor,
+            action="completed",
+            application_id=task.application_id,
+            instance_id=task.instance_id,
+            task=task.name,
+            detail=({"decision": decision} if decision else {}) | (detail or {}),
+        )
+    )
+    session.flush()
+
+
+def validated_data(
     session: Session, task: HumanTask, application: Application, data: Any, forms_dir: Path
 ) -> dict[str, Any]:
+    """The task's form data, cleaned and checked against the form the task opened with and the
+    claim and coupon rules.
+
+    Raises Invalid naming every bad field.
+    """
     schema = task_form(session, task, forms_dir)
     if schema is None:
         return {}

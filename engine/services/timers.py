@@ -2,20 +2,28 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from engine.actions import FireTimers
 from engine.errors import Conflict, StepFailed
 from engine.incidents import record_incident
 from engine.models import Application, AuditEntry, ProcessInstance
 from engine.steps import advance
 
+log = logging.getLogger(__name__)
+
 
 def due_instance_ids(session: Session, now: datetime) -> list[int]:
-    """Instances with a timer due at `now`, oldest deadline first (an indexed query)."""
+    """Instances with a timer due at `now`, oldest deadline first (an indexed query).
+
+    Suspended instances are left out (their status is not running); an instance whose
+    timers failed waits out its back-off, which pushed its next_due_at.
+    """
     return list(
         session.scalars(
             select(ProcessInstance.id)
@@ -29,26 +37,49 @@ def fire_due_timers(make_session: sessionmaker[Any], now: datetime) -> int:
     """Run every instance whose timer is due, each in its own transaction; return how many moved.
 
     Several workers may run this at once: on PostgreSQL a worker skips instances another
-    holds (SKIP LOCKED); a conflicting save is simply left to the next round.
+    holds (SKIP LOCKED); a conflicting save is simply left to the next round. A failing
+    instance becomes an incident (counted, with back-off) and the round goes on with the
+    next one, whatever the failure was.
     """
     with make_session() as session:
         candidates = due_instance_ids(session, now)
     fired = 0
     for instance_id in candidates:
-        with make_session() as session:
-            try:
-                with session.begin():
-                    if fire_instance(session, instance_id, now):
-                        fired += 1
-            except Conflict:
-                continue
-            except StepFailed as error:
-                record_incident(make_session, instance_id, error.application_id, str(error), now)
+        try:
+            with make_session() as session, session.begin():
+                if fire_instance(session, instance_id, now):
+                    fired += 1
+        except Conflict:
+            continue
+        except StepFailed as error:
+            log.warning("timers of instance %s failed at %s: %s", instance_id, error.element, error.message)
+            _record(make_session, error, now)
+        except Exception as error:
+            log.exception("timers of instance %s failed outside the process", instance_id)
+            failure = StepFailed(f"{type(error).__name__}: {error}")
+            failure.instance_id, failure.action = instance_id, FireTimers()
+            _record(make_session, failure, now)
     return fired
 
 
+def _record(make_session: sessionmaker[Any], failure: StepFailed, now: datetime) -> None:
+    if failure.application_id is None and failure.instance_id is not None:
+        with make_session() as session:
+            failure.application_id = session.scalars(
+                select(Application.id).where(Application.instance_id == failure.instance_id)
+            ).first()
+    try:
+        record_incident(make_session, failure, now)
+    except Exception:
+        # The database itself may be what failed; the next round tries again.
+        log.exception("could not record the failure of instance %s", failure.instance_id)
+
+
 def fire_instance(session: Session, instance_id: int, now: datetime) -> bool:
-    """Fire the due timers of one instance inside the caller's transaction."""
+    """Fire the due timers of one instance inside the caller's transaction.
+
+    Raises StepFailed when the step fails (the caller rolls back and records it).
+    """
     instance = session.scalars(
         select(ProcessInstance)
         .where(
@@ -62,7 +93,7 @@ def fire_instance(session: Session, instance_id: int, now: datetime) -> bool:
         return False
     application = session.scalars(select(Application).where(Application.instance_id == instance.id)).one()
     before = application.status
-    advance(session, instance, application, lambda workflow: workflow.refresh_timers(), "system", now)
+    advance(session, instance, application, FireTimers(), "system", now)
     session.add(
         AuditEntry(
             at=now,

@@ -116,6 +116,18 @@ def test_every_endpoint_answers_every_role_as_the_policy_says(
         ),
         ("POST", f"/tasks/{task_id}/claim", lambda: None, _only(200, ["cca"], otherwise=404)),
         ("POST", f"/tasks/{task_id}/unclaim", lambda: None, _only(200, ["cca"], otherwise=404)),
+        ("GET", "/incidents", lambda: None, _only(200, ["dopt", "owner"])),
+        ("POST", "/incidents/999999/retry", lambda: None, _only(404, ["dopt", "owner"])),
+        (
+            "PATCH",
+            f"/applications/{app_id}/data",
+            lambda: {"data": {"note": fresh("n")}, "reason": "r"},
+            _only(200, ["owner"]),
+        ),
+        ("POST", f"/applications/{app_id}/migrate", lambda: {"version": 1, "reason": "r"}, _only(409, ["owner"])),
+        # The first operator suspends (resumes); the second finds it already so.
+        ("POST", f"/applications/{app_id}/suspend", lambda: {"reason": "r"}, _only(200, ["dopt"]) | {"owner": 409}),
+        ("POST", f"/applications/{app_id}/resume", lambda: {"reason": "r"}, _only(200, ["dopt"]) | {"owner": 409}),
         (
             "POST",
             f"/applications/{app_id}/withdraw",
@@ -143,4 +155,6 @@ def _call(api: Api, method: str, path: str, body: Any) -> Any:
         return api.send("PUT", path, body, "application/json")
     if method == "PUT":
         return api.put(path, body)
+    if method == "PATCH":
+        return api.patch(path, body)
     return api.post(path, body)

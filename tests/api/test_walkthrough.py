@@ -84,7 +84,13 @@ def test_application_goes_through_every_role_to_reimbursed(
     actions = [(entry["actor"], entry["action"], entry["task"]) for entry in final["history"]]
     assert ("cca", "completed", "cca_approval") in actions
     assert ("finance", "completed", "record_payment") in actions
-    assert final["process"] == {"key": "enrollment", "version": 1}
+    assert final["process"] == {
+        "key": "enrollment",
+        "version": 1,
+        "status": "completed",
+        "versions": {"cadre_approval": 1, "coupon_issue": 1, "enrollment": 1, "reimbursement": 1},
+    }
+    assert (final["suspended"], final["incident"]) == (False, None)
 
 
 def test_officer_of_other_service_is_ineligible_at_once(client: FlaskClient, staff: dict[str, Api]) -> None:

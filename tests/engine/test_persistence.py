@@ -77,13 +77,23 @@ def test_failing_script_keeps_the_last_good_state(flow: Flow, db: Database, sett
     assert flow.open_tasks(application_id) == ["cca_approval"]
 
 
-def test_failing_first_step_leaves_no_application_behind(flow: Flow, db: Database, settings: Settings) -> None:
+def test_failing_first_step_keeps_the_application_without_a_process(
+    flow: Flow, db: Database, settings: Settings
+) -> None:
     _deploy_changed(db, settings, '"P7D"', "undefined_name")
-    with pytest.raises(StepFailed):
-        flow.apply(flow.officer())
+    application_id = flow.apply(flow.officer())
     with db.sessions() as session:
-        assert session.scalar(select(func.count(Application.id))) == 0
+        application = session.get_one(Application, application_id)
+        assert (application.status, application.instance_id) == ("submitted", None)
         assert session.scalar(select(func.count(ProcessInstance.id))) == 0
+        assert session.scalar(select(func.count(HumanTask.id))) == 0
+        incident = session.scalars(select(Incident)).one()
+    assert incident.application_id == application_id and incident.action == {
+        "kind": "start_process",
+        "process": "enrollment",
+        "actor": application.officer.username,
+    }
+    assert "undefined_name" in incident.message and incident.element == "approval_reminder"
 
 
 def test_failed_timer_step_is_recorded_as_an_incident_and_retried(flow: Flow, db: Database, settings: Settings) -> None:

@@ -11,9 +11,11 @@ from webapp.api import (  # noqa: E402, F401 - route modules register themselves
     auth,
     coupons,
     forms,
+    incidents,
     openapi,
     processes,
     reference,
+    repair,
     tasks,
     uploads,
 )

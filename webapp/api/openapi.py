@@ -121,6 +121,12 @@ SCENARIO = {
     },
 }
 
+# API.md's paging: the body stays a list; X-Total-Count and Link (next, prev) say where it stands.
+PAGING = [
+    {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1}},
+    {"name": "per_page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 500}},
+]
+
 
 DOCUMENT: dict[str, Any] = {
     "openapi": "3.1.0",
@@ -134,7 +140,14 @@ DOCUMENT: dict[str, Any] = {
                 "properties": {
                     "error": {
                         "type": "object",
-                        "properties": {"code": S, "message": S, "fields": {"type": "object"}, "details": {}},
+                        "properties": {
+                            "code": S,
+                            "message": S,
+                            "fields": {"type": "object"},
+                            "details": {},
+                            "incident_id": I,
+                            "incident": {"type": "object"},
+                        },
                         "required": ["code", "message"],
                     }
                 },
@@ -367,6 +380,76 @@ DOCUMENT: dict[str, Any] = {
                 e404="no deployed process uses the form",
                 e413="too large",
                 e422="not a valid JSON Schema, or refused: details lists each reason",
+            ),
+        },
+        "/incidents": {
+            "get": {
+                **_op(
+                    "Open incidents, latest failure first (dopt, process_owner); paged",
+                    e403="not dopt or a process owner",
+                    e422="page or per_page not usable",
+                ),
+                "parameters": [
+                    {"name": "all", "in": "query", "schema": {"enum": ["0", "1"]}, "description": "1 adds closed ones"},
+                    *PAGING,
+                ],
+            }
+        },
+        "/incidents/{id}/retry": {
+            "parameters": [ID],
+            "post": {
+                **_op(
+                    "Run the failed step again on the instance as it stands (dopt, process_owner)",
+                    e403="not dopt or a process owner",
+                    e404="no such incident",
+                    e409="incident closed, task no longer open, or application suspended",
+                    e422="the step failed again (step_failed, with the incident), or the kept data no longer passes",
+                ),
+                "requestBody": {"required": False, "content": _json({"reason": S}, [])},
+            },
+        },
+        "/applications/{id}/data": {
+            "parameters": [ID],
+            "patch": _op(
+                "Change top-level keys of the process data where the instance waits (process_owner)",
+                body=_json({"data": {"type": "object"}, "reason": S}, ["data", "reason"]),
+                e403="not a process owner",
+                e404="no such application",
+                e409="the process has ended or has not started",
+                e422="not plain data, a key changes type, a new key is not a name, no reason",
+            ),
+        },
+        "/applications/{id}/migrate": {
+            "parameters": [ID],
+            "post": _op(
+                "Move the instance to another deployed version of its process or of a process it calls (process_owner)",
+                body=_json({"version": I, "reason": S, "process": S}, ["version", "reason"]),
+                e403="not a process owner",
+                e404="no such application",
+                e409="its position does not exist in that version, or it already runs on it",
+                e422="no such version, or no reason",
+            ),
+        },
+        "/applications/{id}/suspend": {
+            "parameters": [ID],
+            "post": _op(
+                "Hold the application: no task completes, no timer fires (dopt, process_owner)",
+                body=_json({"reason": S}, ["reason"]),
+                e403="not dopt or a process owner",
+                e404="no such application",
+                e409="not running (already suspended, ended, not started)",
+                e422="no reason",
+            ),
+        },
+        "/applications/{id}/resume": {
+            "parameters": [ID],
+            "post": _op(
+                "Let a suspended application go on (dopt, process_owner)",
+                body=_json({"reason": S}, ["reason"]),
+                e403="not dopt or a process owner",
+                e404="no such application",
+                e409="not suspended",
+                e422="no reason",
             ),
         },
         "/openapi.json": {"get": _op("This document", public=True)},

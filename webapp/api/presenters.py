@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from engine.access import can_see_coupon
+from engine.access import can_operate, can_see_coupon
 from engine.bpmn.rehearsal import ScenarioResult
 from engine.definitions import DeployResult
 from engine.models import (
@@ -17,13 +17,15 @@ from engine.models import (
     Course,
     CourseRun,
     HumanTask,
+    Incident,
     Notification,
     ProcessDefinition,
     ProcessScenario,
     User,
 )
+from engine.services.incidents import open_incident_of
 from engine.services.process_forms import DeployedForm
-from engine.services.queries import histories, open_tasks_of, processes_of
+from engine.services.queries import ProcessOf, histories, open_tasks_of, processes_of
 from engine.services.reference import run_summary
 
 
@@ -38,14 +40,21 @@ def application_json(session: Session, application: Application, viewer: User) -
 
 
 def applications_json(session: Session, applications: list[Application], viewer: User) -> list[dict[str, Any]]:
-    """Several applications, with three queries in all rather than three per application."""
+    """Several applications, with a fixed number of queries in all rather than several per application."""
     ids = [application.id for application in applications]
-    entries, tasks, processes = (
+    entries, tasks, processes, incidents = (
         histories(session, ids),
         open_tasks_of(session, ids),
         processes_of(session, applications),
+        open_incident_of(session, ids),
     )
-    return [_application(a, viewer, entries[a.id], tasks[a.id], processes.get(a.id)) for a in applications]
+    return [
+        _application(a, viewer, entries[a.id], tasks[a.id], processes.get(a.id), incidents.get(a.id))
+        for a in applications
+    ]
+
+
+HELD_UP = "A problem on DoPT's side holds this application up; DoPT has been told and will set it right."
 
 
 def _application(
@@ -53,7 +62,8 @@ def _application(
     viewer: User,
     entries: list[AuditEntry],
     tasks: list[HumanTask],
-    process: tuple[str, int] | None,
+    process: ProcessOf | None,
+    incident: Incident | None,
 ) -> dict[str, Any]:
     officer = application.officer
     profile = officer.officer
@@ -77,13 +87,60 @@ def _application(
         },
         "coupon_code": application.coupon_code if can_see_coupon(viewer, application) else None,
         "history": [
-            {"at": timestamp(entry.at), "actor": entry.actor, "action": entry.action, "task": entry.task}
+            {
+                "at": timestamp(entry.at),
+                "actor": entry.actor,
+                "action": entry.action,
+                "task": entry.task,
+                "reason": (entry.detail or {}).get("reason"),
+            }
             for entry in entries
         ],
         "open_tasks": [{"id": task.id, "name": task.name, "lane": task.lane} for task in tasks],
-        "process": {"key": process[0], "version": process[1]} if process else None,
+        "process": _process(process),
+        "suspended": process is not None and process.status == "suspended",
+        "incident": _incident_summary(incident, viewer) if incident else None,
         "created_at": timestamp(application.created_at),
         "updated_at": timestamp(application.updated_at),
+    }
+
+
+def _process(process: ProcessOf | None) -> dict[str, Any] | None:
+    if process is None:
+        return None
+    return {"key": process.key, "version": process.version, "status": process.status, "versions": process.versions}
+
+
+def _incident_summary(incident: Incident, viewer: User) -> dict[str, Any]:
+    """The open incident as the application shows it; the engine's error only to operators."""
+    return {
+        "id": incident.id,
+        "element": incident.element,
+        "message": incident.message if can_operate(viewer) else HELD_UP,
+        "at": timestamp(incident.first_at),
+        "last_at": timestamp(incident.last_at),
+        "count": incident.count,
+    }
+
+
+def incident_json(incident: Incident) -> dict[str, Any]:
+    """An incident as GET /incidents lists it (for operators)."""
+    action = incident.action or {}
+    return {
+        "id": incident.id,
+        "application_id": incident.application_id,
+        "instance_id": incident.instance_id,
+        "element": incident.element,
+        "message": incident.message,
+        "first_at": timestamp(incident.first_at),
+        "last_at": timestamp(incident.last_at),
+        "count": incident.count,
+        "step": action.get("kind"),
+        "task": action.get("task"),
+        "open": incident.resolved_at is None,
+        "resolved_at": timestamp(incident.resolved_at),
+        "resolved_by": incident.resolved_by,
+        "resolution": incident.resolution,
     }
 
 
@@ -99,6 +156,7 @@ def task_json(task: HumanTask) -> dict[str, Any]:
         "created_at": timestamp(task.created_at),
         "due_at": timestamp(task.due_at),
         "instructions": task.instructions,
+        "suspended": task.suspended,
     }
 
 

@@ -32,6 +32,23 @@ def json_object(allowed: set[str] | None = None, required: set[str] | None = Non
     return body
 
 
+def optional_json_object(allowed: set[str]) -> dict[str, Any]:
+    """The body as a JSON object when one is sent, else an empty one (for bodies that may be left out)."""
+    if not request.get_data(cache=True):
+        return {}
+    return json_object(allowed=allowed)
+
+
+def flag_arg(name: str) -> bool:
+    """A yes/no query argument: 1/true/yes are yes, 0/false/no or absent no; 422 otherwise."""
+    value = (request.args.get(name) or "").lower()
+    if value in ("", "0", "false", "no"):
+        return False
+    if value in ("1", "true", "yes"):
+        return True
+    raise Invalid(f"{name} must be 1 or 0", {name: "1 (yes) or 0 (no)"})
+
+
 def int_arg(name: str) -> int | None:
     """An optional integer query argument; 422 when it is not one."""
     value = request.args.get(name)

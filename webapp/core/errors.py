@@ -23,9 +23,9 @@ from engine.errors import (
 )
 from engine.forms import FormNotFound
 from engine.i18n import N_
-from engine.incidents import record_incident
 from webapp.api.request_data import MalformedBody
-from webapp.core.database import now, session, session_factory
+from webapp.core.database import session
+from webapp.core.failures import STEP_FAILED_HEADING, record_step_failure, step_failed_message
 
 log = logging.getLogger(__name__)
 
@@ -37,7 +37,7 @@ STATUS: dict[type[EngineError], int] = {
     TooLarge: 413,
     Invalid: 422,
     DeployRefused: 422,
-    StepFailed: 500,
+    StepFailed: 422,
 }
 
 
@@ -54,8 +54,8 @@ PAGE_MESSAGES: dict[int, str] = {
 }
 
 
-def error_response(status: int, code: str, message: str, **extra: Any) -> Any:
-    """The API's error envelope, or the error page."""
+def error_response(status: int, code: str, message: str, heading: str | None = None, **extra: Any) -> Any:
+    """The API's error envelope, or the error page (`heading` overrides the page's usual one)."""
     session().rollback()
     if _wants_json():
         body = {"error": {"code": code, "message": message, **extra}}
@@ -65,7 +65,10 @@ def error_response(status: int, code: str, message: str, **extra: Any) -> Any:
             response.headers["WWW-Authenticate"] = 'Bearer realm="igot"'
         return response
     try:
-        return render_template("error.html", status=status, message=message, fields=extra.get("fields")), status
+        page = render_template(
+            "error.html", status=status, message=message, fields=extra.get("fields"), heading=heading
+        )
+        return page, status
     except TemplateNotFound:
         return f"{status}: {message}", status, {"Content-Type": "text/plain; charset=utf-8"}
 
@@ -82,9 +85,10 @@ def init_app(app: Flask) -> None:
         if isinstance(error, DeployRefused):
             extra["details"] = error.details
         if isinstance(error, StepFailed):
-            session().rollback()
-            record_incident(session_factory(), error.instance_id, error.application_id, error.message, now())
-            return error_response(500, error.code, _("The process could not take this step; operators have been told."))
+            incident_id = record_step_failure(error)
+            message = step_failed_message(incident_id)
+            heading = STEP_FAILED_HEADING if _wants_json() else _(STEP_FAILED_HEADING)
+            return error_response(422, error.code, message, heading=heading, incident_id=incident_id)
         message = error.message if _wants_json() else _(error.message)
         return error_response(status, error.code, message, **extra)
 

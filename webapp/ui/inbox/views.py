@@ -11,13 +11,14 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from engine.errors import Conflict, Invalid, TooLarge
+from engine.errors import Conflict, Invalid, StepFailed, TooLarge
 from engine.form_versions import task_form
 from engine.models import Application, HumanTask, Upload, User
 from engine.services.queries import count_tasks, list_tasks, task_counts_by_name
 from engine.services.tasks import claim_task, complete_task, get_task, unclaim_task
 from engine.services.uploads import store_upload
 from webapp.core.database import commit, now, session, settings
+from webapp.core.failures import record_step_failure, step_failed_message
 from webapp.ui import labels
 from webapp.ui.dossier import build_dossier
 from webapp.ui.fields import Field, bind, unplaced_errors
@@ -78,6 +79,10 @@ def complete(task_id: str) -> Any:
         session().rollback()
         flash(_("The task was not completed: %(reason)s.", reason=engine_text(error.message)), "error")
         return redirect(_after_task(found))
+    except StepFailed as error:
+        # The answers stay on the page; the person need not type them again once it is fixed.
+        problem = {"_form": step_failed_message(record_step_failure(error))}
+        return _task_page(get_task(session(), user, task_id), entered, problem, uploads, status=422)
     flash(_("Done: %(task)s.", task=labels.task_title(found.name)), "success")
     return redirect(_after_task(found))
 

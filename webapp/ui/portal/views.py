@@ -12,6 +12,7 @@ from engine.models import CourseRun
 from engine.services.applications import INDIA, get_application, submit_application, withdraw_application
 from engine.services.queries import list_applications, list_tasks
 from engine.services.uploads import read_upload
+from engine.statuses import SUBMITTED
 from webapp.core.database import commit, now, session, settings
 from webapp.ui.dossier import build_dossier
 from webapp.ui.fields import attach_errors, form_fields
@@ -58,7 +59,15 @@ def apply(run_id: int) -> Any:
         problems = [engine_text(error.message), *unplaced.values()]
         page = render_template("portal/apply.html", run=run, form=form, fields=form_fields(form), problems=problems)
         return page, 422
-    if (application.eligibility or {}).get("eligible"):
+    if application.status == SUBMITTED:
+        flash(
+            _(
+                "Your application was saved, but it could not be processed yet because of a problem on DoPT's side. "
+                "DoPT has been told; it will go on once that is fixed, and you need not apply again."
+            ),
+            "error",
+        )
+    elif (application.eligibility or {}).get("eligible"):
         flash(_("Your application was submitted. You are eligible on every rule."), "success")
     else:
         flash(_("Your application was submitted, but it does not meet the eligibility rules shown below."), "error")
