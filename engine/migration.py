@@ -33,6 +33,7 @@ from SpiffWorkflow.bpmn.util.diff import WorkflowDiff, diff_workflow, migrate_wo
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 from SpiffWorkflow.task import Task, TaskState
 
+from engine.bpmn_parser import SPEC_CONVERTERS
 from engine.definitions import SpecBundle
 from engine.errors import Conflict
 from engine.runtime import WAITING_SINCE, engine_clock, step_failures, timer_deadline
@@ -64,7 +65,8 @@ def migrate(workflow: BpmnWorkflow, target: SpecBundle, now: datetime, label: st
     StepFailed when evaluating a changed timer's expression fails; in both cases the
     workflow must be thrown away, not saved.
     """
-    registry = BpmnWorkflowSerializer.configure(SPIFF_CONFIG)
+    # Our spec classes (timers, multi-instance, joins) must be known, or diffs miss their changes.
+    registry = BpmnWorkflowSerializer.configure({**SPIFF_CONFIG, **SPEC_CONVERTERS})
     top_diff, sub_diffs = diff_workflow(registry, workflow, target.spec, target.subprocess_specs)
     names = {sub_id: sub.spec.name for sub_id, sub in workflow.subprocesses.items()}
     for sub_id, diff in sub_diffs.items():
