@@ -26,7 +26,7 @@ from SpiffWorkflow.task import Task, TaskState
 
 from engine.definitions import SpecBundle
 from engine.errors import StepFailed
-from engine.sandbox import SandboxedEnvironment, SandboxError
+from engine.sandbox import SandboxedEnvironment, SandboxError, step_budget
 
 
 class _SpeclessWorkflowConverter(BpmnWorkflowConverter):  # type: ignore[misc]
@@ -139,7 +139,7 @@ def run_engine(workflow: BpmnWorkflow, action: Callable[[BpmnWorkflow], None], n
     Any script or expression failure becomes StepFailed; the caller must not save.
     """
     try:
-        with engine_clock(now):
+        with engine_clock(now), step_budget():
             action(workflow)
             workflow.do_engine_steps()
             rounds = 0
@@ -160,6 +160,9 @@ def _describe(error: Exception) -> str:
     where = f"{task.task_spec.name}: " if task is not None else ""
     notes = "; ".join(getattr(error, "__notes__", []))
     text = str(error) or type(error).__name__
+    # SpiffWorkflow wraps a failing expression's error without its text; say what the sandbox refused.
+    if isinstance(error.__context__, SandboxError) and str(error.__context__) not in text:
+        text = f"{text.strip().rstrip('.')}: {error.__context__}"
     return f"{where}{text}{' (' + notes + ')' if notes else ''}"
 
 

@@ -8,11 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from functools import lru_cache
 from typing import Any
 from uuid import UUID
 
-from jinja2 import Template, TemplateError
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.exceptions import TaskNotFoundException
 from SpiffWorkflow.task import TaskState
@@ -23,6 +21,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from engine.definitions import bundle_by_ids, bundle_for_new_instance
 from engine.errors import Conflict, StepFailed
 from engine.host import ScriptHost
+from engine.instructions import INSTRUCTIONS_PLACEHOLDER, InstructionsFailed, TemplateFailure, render_instructions
 from engine.lanes import LANE_ROLES
 from engine.models import Application, AuditEntry, HumanTask, Notification, ProcessInstance
 from engine.runtime import (
@@ -38,7 +37,6 @@ from engine.runtime import (
     task_properties,
 )
 from engine.sandbox import SandboxedEnvironment
-from engine.validation import jinja_sandbox
 
 Action = Callable[[BpmnWorkflow], None]
 
@@ -250,17 +248,19 @@ def _find_task(workflow: BpmnWorkflow, task_id: str) -> Any:
         return None
 
 
-@lru_cache(maxsize=256)
-def _compiled(template: str) -> Template:
-    # Compiling a Jinja template costs milliseconds; the same few texts come back all day.
-    return jinja_sandbox.from_string(template)
-
-
 def _instructions(task: Any) -> str | None:
+    """The task's instructions, rendered; a template that fails gives the placeholder.
+
+    The failure is added to the step's SandboxedEnvironment.template_failures, so that
+    the step can record it; the task opens all the same.
+    """
     template = (getattr(task.task_spec, "extensions", None) or {}).get("instructionsForEndUser")
     if not template:
         return None
     try:
-        return str(_compiled(template).render(**task.data))
-    except TemplateError as error:
-        return f"(instructions could not be shown: {error})"
+        return render_instructions(template, task.data)
+    except InstructionsFailed as error:
+        environment = task.workflow.script_engine.environment
+        if isinstance(environment, SandboxedEnvironment):
+            environment.template_failures.append(TemplateFailure(task.task_spec.name, str(error)))
+        return INSTRUCTIONS_PLACEHOLDER

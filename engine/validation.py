@@ -12,10 +12,9 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from jinja2 import TemplateSyntaxError
-from jinja2.sandbox import SandboxedEnvironment as JinjaSandbox
 from lxml import etree
 
+from engine.instructions import check_instructions
 from engine.lanes import LANE_ROLES
 from engine.sandbox import SandboxError, compile_expression, compile_script
 from engine.statuses import ALL_STATUSES
@@ -39,8 +38,6 @@ _UNSUPPORTED_EVENTS = {
     "linkEventDefinition": "link events are not supported",
     "compensateEventDefinition": "compensation events are not supported",
 }
-
-jinja_sandbox = JinjaSandbox(autoescape=True)
 
 
 def parse_xml(xml: bytes) -> etree._Element:
@@ -101,10 +98,7 @@ def check_static(process: etree._Element) -> list[str]:
         elif name in _EXPRESSION_TAGS and etree.QName(element).namespace == BPMN_NS:
             problems.extend(_check_code(element, compile_expression))
         elif name == "instructionsForEndUser" and element.text:
-            try:
-                jinja_sandbox.parse(element.text)
-            except TemplateSyntaxError as error:
-                problems.append(f"{_owner_id(element)}: instructions are not a valid template: {error.message}")
+            problems.extend(f"{_owner_id(element)}: {problem}" for problem in check_instructions(element.text))
     return problems
 
 

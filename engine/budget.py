@@ -1,0 +1,197 @@
+"""The budget of one step: wall time and memory for its scripts, expressions and templates.
+
+CPython offers no way to stop a thread from outside, so a step checks itself. The script
+policy (engine.script_policy) puts a tick at every loop and comprehension head, every
+function entry, every call and every subscript. A tick only reads its budget's alarm; a
+watchdog thread raises the alarm of every open budget every CHECK_EVERY seconds, and the
+next tick then compares the clock with the step's deadline and the process's resident
+memory with what it was when the step began. So checks come every few milliseconds
+however slow or fast the ticks are, and a tick costs one attribute read. One C-level
+operation between two ticks cannot be interrupted, so engine.guards bounds those before
+they run, and charges the large ones to the memory account here.
+
+The budget of the running step lives in a context variable: `step_budget()` opens it
+(engine.runtime.run_engine does, around everything a step runs) and nested entries share
+it, so a script, a condition and a timer expression of one step draw from one budget.
+Outside a step each script or template gets a budget of its own.
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+
+from engine.config import ScriptLimits, load_script_limits
+from engine.sandbox_errors import BudgetExceeded
+
+# How often the watchdog makes each running step check its clock and memory, in seconds.
+CHECK_EVERY = 0.005
+# No single value may take more than this share of the memory budget: one C call can
+# multiply a value's footprint many times (a text split into one object per character
+# takes about 60 bytes per character), and such a call cannot be stopped halfway.
+VALUE_SHARE_OF_MEMORY = 64
+# Check memory at once when guarded operations allocated this share since the last check.
+CHARGE_SHARE_OF_MEMORY = 32
+
+_PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")
+_current: ContextVar[Budget | None] = ContextVar("igot_step_budget", default=None)
+
+
+def resident_bytes() -> int:
+    """The process's resident memory in bytes (Linux /proc; elsewhere its peak so far)."""
+    try:
+        with open("/proc/self/statm", "rb") as statm:
+            return int(statm.read().split()[1]) * _PAGE_SIZE
+    except OSError:
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+
+
+def value_limit_bytes(limits: ScriptLimits) -> int:
+    """The largest value one guarded operation may make, in bytes, for these limits."""
+    return max(limits.memory_limit // VALUE_SHARE_OF_MEMORY, 1)
+
+
+def _seconds(value: float) -> str:
+    return f"{value:g}"
+
+
+class Budget:
+    """What one step may still spend. Its code runs in one thread; the watchdog only sets `alarm`."""
+
+    def __init__(self, limits: ScriptLimits) -> None:
+        self.limits = limits
+        self.value_limit = value_limit_bytes(limits)
+        self.deadline = time.monotonic() + limits.time_limit
+        self.baseline = resident_bytes()
+        self.exceeded: str | None = None
+        self.alarm = False
+        self._charged = 0
+        self._charge_check = max(limits.memory_limit // CHARGE_SHARE_OF_MEMORY, 1)
+
+    def tick(self) -> bool:
+        """Count one loop round, call or subscript; check the limits when the alarm is up.
+
+        Returns True so that the policy can place it in a condition. Raises BudgetExceeded
+        once the step is over its time or memory, and at every tick after that.
+        """
+        if self.alarm:
+            self.check()
+        return True
+
+    def check(self) -> None:
+        """Compare the clock with the deadline and memory with the limit now."""
+        if self.exceeded is not None:
+            raise BudgetExceeded(self.exceeded)
+        self.alarm = False
+        if time.monotonic() > self.deadline:
+            self._exceed(f"the step ran longer than its limit of {_seconds(self.limits.time_limit)} s")
+        self._check_memory(0)
+
+    def charge(self, size: int) -> None:
+        """Account for an allocation of about `size` bytes that a guard is about to make.
+
+        Raises BudgetExceeded when the step is already over budget, or when memory is
+        checked (after every 1/32 of the limit charged) and the allocation would not fit.
+        """
+        if self.exceeded is not None:
+            raise BudgetExceeded(self.exceeded)
+        self._charged += size
+        if self._charged >= self._charge_check:
+            self._charged = 0
+            self._check_memory(size)
+
+    def ensure_within(self) -> None:
+        """Raise BudgetExceeded if the budget was exceeded, even if a script caught the error."""
+        if self.exceeded is not None:
+            raise BudgetExceeded(self.exceeded)
+
+    def _check_memory(self, upcoming: int) -> None:
+        if resident_bytes() - self.baseline + upcoming > self.limits.memory_limit:
+            limit = self.limits.memory_limit / (1024 * 1024)
+            self._exceed(f"the step used more memory than its limit of {limit:g} MB")
+
+    def _exceed(self, message: str) -> None:
+        self.exceeded = message
+        self.alarm = True
+        raise BudgetExceeded(message)
+
+
+class _Watchdog:
+    """One daemon thread per process that raises the alarm of every open budget, periodically."""
+
+    def __init__(self) -> None:
+        self._budgets: set[Budget] = set()
+        self._changed = threading.Condition()
+        self._started = False
+
+    def watch(self, budget: Budget) -> None:
+        with self._changed:
+            if not self._started:
+                threading.Thread(target=self._run, name="igot-step-budget", daemon=True).start()
+                self._started = True
+            self._budgets.add(budget)
+            self._changed.notify()
+
+    def release(self, budget: Budget) -> None:
+        with self._changed:
+            self._budgets.discard(budget)
+
+    def _run(self) -> None:
+        while True:
+            with self._changed:
+                while not self._budgets:
+                    self._changed.wait()
+                budgets = list(self._budgets)
+            for budget in budgets:
+                budget.alarm = True
+            time.sleep(CHECK_EVERY)
+
+
+_watchdog = _Watchdog()
+
+
+def _after_fork_in_child() -> None:
+    # A forked worker (gunicorn) has no watchdog thread and no open budgets of its own.
+    global _watchdog
+    _watchdog = _Watchdog()
+
+
+os.register_at_fork(after_in_child=_after_fork_in_child)
+
+
+@contextmanager
+def step_budget() -> Iterator[Budget]:
+    """The budget of the running step: the one already open in this context, or a new one.
+
+    Enter it around everything a step runs; a nested entry shares the outer budget. A new
+    budget reads its limits from the environment (engine.config.load_script_limits).
+    """
+    active = _current.get()
+    if active is not None:
+        yield active
+        return
+    budget = Budget(load_script_limits())
+    token = _current.set(budget)
+    watchdog = _watchdog
+    watchdog.watch(budget)
+    try:
+        yield budget
+    finally:
+        watchdog.release(budget)
+        _current.reset(token)
+
+
+def current_budget() -> Budget | None:
+    """The budget of the running step, or None outside a step (e.g. at deploy)."""
+    return _current.get()
+
+
+def current_value_limit() -> int:
+    """The largest value a guarded operation may make now, in bytes."""
+    budget = _current.get()
+    return budget.value_limit if budget is not None else value_limit_bytes(load_script_limits())
