@@ -353,14 +353,13 @@ def check_instructions(template: str) -> list[str]:
     """
     try:
         tree = environment.parse(template)
+        problems = [f"instructions (line {line}): {message}" for line, message in _Constants().refusals(tree)]
+        if not problems:
+            _compiled(template)
     except TemplateSyntaxError as error:
         return [f"instructions (line {error.lineno}) are not a valid template: {error.message}"]
-    problems = [f"instructions (line {line}): {message}" for line, message in _Constants().refusals(tree)]
-    if not problems:
-        try:
-            _compiled(template)
-        except TemplateSyntaxError as error:
-            problems.append(f"instructions (line {error.lineno}) are not a valid template: {error.message}")
+    except (RecursionError, MemoryError):
+        return ["instructions are nested too deeply to be checked"]
     return problems
 
 

@@ -91,6 +91,8 @@ def check_static(process: etree._Element) -> list[str]:
         name = _local(element.tag)
         if name in _UNSUPPORTED_EVENTS:
             problems.append(f"{_owner_id(element)}: {_UNSUPPORTED_EVENTS[name]}")
+        elif name == "serviceTask" and etree.QName(element).namespace == BPMN_NS:
+            problems.append(f"{_owner_id(element)}: service tasks are not supported (scripts cannot call out)")
         elif name == "script" and etree.QName(element).namespace == BPMN_NS:
             problems.extend(_check_code(element, compile_script))
         elif name in ("preScript", "postScript") and etree.QName(element).namespace == SPIFF_NS:

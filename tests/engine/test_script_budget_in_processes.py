@@ -160,6 +160,15 @@ def test_what_the_diagram_shows_is_refused_at_deploy_with_element_and_line(xml: 
     assert len(problems) == 1 and problems[0].startswith(expected), problems
 
 
+def test_service_task_that_the_sandbox_would_refuse_is_refused_at_deploy() -> None:
+    xml = _wrapped(
+        """<bpmn:serviceTask id="the_task"><bpmn:incoming>f1</bpmn:incoming><bpmn:outgoing>f2</bpmn:outgoing>
+    </bpmn:serviceTask>""",
+        "sample_service",
+    )
+    assert _refusals(xml) == ["the_task: service tasks are not supported (scripts cannot call out)"]
+
+
 def test_format_refusal_says_what_to_write_instead() -> None:
     (problem,) = _refusals(script_process('label = "{} days".format(days)'))
     assert "use an f-string or +" in problem
