@@ -22,15 +22,15 @@ import os
 import resource
 import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
+from contextvars import ContextVar, Token
 
 from engine.config import ScriptLimits, load_script_limits
 from engine.sandbox_errors import BudgetExceeded
 
 # How often the watchdog makes each running step check its clock and memory, in seconds.
 CHECK_EVERY = 0.005
+# The watchdog sleeps once no step has run for this long, in seconds.
+IDLE_AFTER = 1.0
 # No single value may take more than this share of the memory budget: one C call can
 # multiply a value's footprint many times (a text split into one object per character
 # takes about 60 bytes per character), and such a call cannot be stopped halfway.
@@ -42,11 +42,22 @@ _PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")
 _current: ContextVar[Budget | None] = ContextVar("igot_step_budget", default=None)
 
 
+_statm: dict[int, int] = {}
+
+
 def resident_bytes() -> int:
-    """The process's resident memory in bytes (Linux /proc; elsewhere its peak so far)."""
+    """The process's resident memory in bytes (Linux /proc; elsewhere its peak so far).
+
+    The /proc file stays open (one per process, as a forked worker is another process):
+    reading it again from offset 0 costs about a microsecond, opening it ten.
+    """
+    pid = os.getpid()
     try:
-        with open("/proc/self/statm", "rb") as statm:
-            return int(statm.read().split()[1]) * _PAGE_SIZE
+        descriptor = _statm.get(pid)
+        if descriptor is None:
+            _statm.clear()
+            descriptor = _statm[pid] = os.open("/proc/self/statm", os.O_RDONLY | os.O_CLOEXEC)
+        return int(os.pread(descriptor, 128, 0).split()[1]) * _PAGE_SIZE
     except OSError:
         return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
 
@@ -122,34 +133,45 @@ class Budget:
 
 
 class _Watchdog:
-    """One daemon thread per process that raises the alarm of every open budget, periodically."""
+    """One daemon thread per process that raises the alarm of every open budget, periodically.
+
+    Opening and closing a budget only adds it to and removes it from a set; the thread
+    sleeps on an event once no step has been open for IDLE_AFTER seconds.
+    """
 
     def __init__(self) -> None:
         self._budgets: set[Budget] = set()
-        self._changed = threading.Condition()
+        self._awake = threading.Event()
+        self._lock = threading.Lock()
         self._started = False
 
     def watch(self, budget: Budget) -> None:
-        with self._changed:
-            if not self._started:
-                threading.Thread(target=self._run, name="igot-step-budget", daemon=True).start()
-                self._started = True
-            self._budgets.add(budget)
-            self._changed.notify()
+        self._budgets.add(budget)
+        if not self._awake.is_set():
+            with self._lock:
+                if not self._started:
+                    threading.Thread(target=self._run, name="igot-step-budget", daemon=True).start()
+                    self._started = True
+            self._awake.set()
 
     def release(self, budget: Budget) -> None:
-        with self._changed:
-            self._budgets.discard(budget)
+        self._budgets.discard(budget)
 
     def _run(self) -> None:
+        idle_rounds = 0
         while True:
-            with self._changed:
-                while not self._budgets:
-                    self._changed.wait()
-                budgets = list(self._budgets)
+            self._awake.wait()
+            time.sleep(CHECK_EVERY)
+            budgets = list(self._budgets)
             for budget in budgets:
                 budget.alarm = True
-            time.sleep(CHECK_EVERY)
+            idle_rounds = 0 if budgets else idle_rounds + 1
+            if idle_rounds * CHECK_EVERY >= IDLE_AFTER:
+                self._awake.clear()
+                # A budget opened while the event was being cleared must still be watched.
+                if self._budgets:
+                    self._awake.set()
+                idle_rounds = 0
 
 
 _watchdog = _Watchdog()
@@ -164,26 +186,36 @@ def _after_fork_in_child() -> None:
 os.register_at_fork(after_in_child=_after_fork_in_child)
 
 
-@contextmanager
-def step_budget() -> Iterator[Budget]:
+class _StepBudget:
+    """The context manager `step_budget()` returns (a class: it is entered for every script)."""
+
+    def __init__(self) -> None:
+        self._token: Token[Budget | None] | None = None
+        self._budget: Budget | None = None
+        self._watchdog = _watchdog
+
+    def __enter__(self) -> Budget:
+        active = _current.get()
+        if active is not None:
+            return active
+        self._budget = Budget(load_script_limits())
+        self._token = _current.set(self._budget)
+        self._watchdog.watch(self._budget)
+        return self._budget
+
+    def __exit__(self, *_exception: object) -> None:
+        if self._budget is not None and self._token is not None:
+            self._watchdog.release(self._budget)
+            _current.reset(self._token)
+
+
+def step_budget() -> _StepBudget:
     """The budget of the running step: the one already open in this context, or a new one.
 
     Enter it around everything a step runs; a nested entry shares the outer budget. A new
     budget reads its limits from the environment (engine.config.load_script_limits).
     """
-    active = _current.get()
-    if active is not None:
-        yield active
-        return
-    budget = Budget(load_script_limits())
-    token = _current.set(budget)
-    watchdog = _watchdog
-    watchdog.watch(budget)
-    try:
-        yield budget
-    finally:
-        watchdog.release(budget)
-        _current.reset(token)
+    return _StepBudget()
 
 
 def current_budget() -> Budget | None:

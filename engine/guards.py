@@ -71,22 +71,26 @@ def describe(value: Any) -> str:
     return repr(value) if len(value) <= 20 else f"a text of {len(value):,} characters"
 
 
-def check_size(size: int, what: str) -> int:
-    """Refuse a value of about `size` bytes when it is larger than one value may be."""
-    limit = current_value_limit()
-    if size > limit:
-        raise BudgetExceeded(
-            f"{what} would make a value of about {_amount(size)}; one value may take at most {_amount(limit)}"
-        )
+def check_size(size: int, what: Callable[[], str]) -> int:
+    """Refuse a value of about `size` bytes when it is larger than one value may be.
+
+    `what` names the operation for the refusal; it is called only then.
+    """
+    if size > _SHORT:
+        limit = current_value_limit()
+        if size > limit:
+            raise BudgetExceeded(
+                f"{what()} would make a value of about {_amount(size)}; one value may take at most {_amount(limit)}"
+            )
     return size
 
 
-def check_bits(bits: float, what: str) -> int:
+def check_bits(bits: float, what: Callable[[], str]) -> int:
     """Refuse a number of about `bits` bits when it is over MAX_INT_BITS; return its bytes."""
     if bits > MAX_INT_BITS:
         digits = f"about {bits * 0.30103:,.0f}" if bits < 10**15 else "more than 10^14"
         raise BudgetExceeded(
-            f"{what} would be a number of {digits} digits; numbers may have at most {MAX_INT_DIGITS:,}"
+            f"{what()} would be a number of {digits} digits; numbers may have at most {MAX_INT_DIGITS:,}"
         )
     return int(bits) // 8
 
@@ -112,7 +116,7 @@ def estimate_mul(left: Any, right: Any) -> int:
     if isinstance(left, int) and isinstance(right, int):
         if left.bit_length() + right.bit_length() <= 64:
             return 0
-        return check_bits(left.bit_length() + right.bit_length(), f"{describe(left)} * {describe(right)}")
+        return check_bits(left.bit_length() + right.bit_length(), lambda: f"{describe(left)} * {describe(right)}")
     if isinstance(left, _SEQUENCES) and isinstance(right, int):
         return _estimate_repeat(left, right)
     if isinstance(left, int) and isinstance(right, _SEQUENCES):
@@ -123,14 +127,14 @@ def estimate_mul(left: Any, right: Any) -> int:
 def _estimate_repeat(sequence: Any, times: int) -> int:
     if times <= 1 or not sequence:
         return 0
-    return check_size(size_of(sequence) * times, f"repeating {describe(sequence)} {times:,} times")
+    return check_size(size_of(sequence) * times, lambda: f"repeating {describe(sequence)} {times:,} times")
 
 
 def estimate_pow(base: Any, exponent: Any) -> int:
     """Bytes of `base ** exponent`; raises BudgetExceeded when too large."""
     if not (isinstance(base, int) and isinstance(exponent, int)) or exponent <= 1 or -1 <= base <= 1:
         return 0
-    what = f"{describe(base)} ** {describe(exponent)}"
+    what = lambda: f"{describe(base)} ** {describe(exponent)}"  # noqa: E731 - named once, used twice
     if exponent.bit_length() > 62:
         return check_bits(math.inf, what)
     return check_bits(exponent * math.log2(abs(base)), what)
@@ -150,20 +154,19 @@ def estimate_modular_pow(base: Any, exponent: Any, modulus: Any) -> int:
 def estimate_lshift(value: Any, shift: Any) -> int:
     """Bytes of `value << shift`; raises BudgetExceeded when too large."""
     if isinstance(value, int) and isinstance(shift, int) and value and shift > 0:
-        return check_bits(value.bit_length() + shift, f"{describe(value)} << {describe(shift)}")
+        return check_bits(value.bit_length() + shift, lambda: f"{describe(value)} << {describe(shift)}")
     return 0
 
 
 def estimate_add(left: Any, right: Any) -> int:
     """Bytes of `left + right` for texts and sequences; raises BudgetExceeded when too large."""
     if isinstance(left, _SEQUENCES) and isinstance(right, _SEQUENCES) and len(left) + len(right) > _SHORT:
-        return check_size(size_of(left) + size_of(right), f"joining {describe(left)} and {describe(right)}")
+        return check_size(size_of(left) + size_of(right), lambda: f"joining {describe(left)} and {describe(right)}")
     return 0
 
 
 # The guards below are on the path of every `+`, `*`, `**` and `<<` a script runs: numbers
 # and short operands return at once, and only a large result is charged to the budget.
-_NUMBERS = frozenset({int, float, bool, complex})
 
 
 def guarded_mul(left: Any, right: Any) -> Any:
@@ -192,10 +195,8 @@ def guarded_lshift(value: Any, shift: Any) -> Any:
 
 def guarded_add(left: Any, right: Any) -> Any:
     """`left + right`, refused when a joined text or sequence would be too large."""
-    if type(left) not in _NUMBERS:
-        size = estimate_add(left, right)
-        if size >= CHARGE_FROM:
-            _charge(size)
+    if isinstance(left, _SEQUENCES) and isinstance(right, _SEQUENCES) and len(left) + len(right) > _SHORT:
+        _charge(estimate_add(left, right))
     return left + right
 
 
@@ -236,10 +237,8 @@ def inplace_operation(op: str, left: Any, right: Any) -> Any:
 
 def estimate_format_spec(spec: str) -> int:
     """Refuse a format specification whose width or precision is too large."""
-    for run in _DIGIT_RUNS.findall(spec):
-        width = int(run) if len(run) <= 18 else 10**18
-        if width > _SHORT:
-            check_size(width, f"formatting to a width of {width:,}")
+    widest = max((int(run) if len(run) <= 18 else 10**18 for run in _DIGIT_RUNS.findall(spec)), default=0)
+    check_size(widest, lambda: f"formatting to a width of {widest:,}")
     return 0
 
 
@@ -265,7 +264,7 @@ def _per_char(*texts: Any) -> int:
 def _estimate_padding(text: Any, width: Any = 0, fill: Any = " ", *_: Any) -> int:
     if not isinstance(width, int) or width <= len(text):
         return 0
-    return check_size(width * _per_char(text, fill), f"padding {describe(text)} to {width:,} characters")
+    return check_size(width * _per_char(text, fill), lambda: f"padding {describe(text)} to {width:,} characters")
 
 
 def _estimate_expandtabs(text: Any, tabsize: Any = 8, *_: Any, **__: Any) -> int:
@@ -273,7 +272,7 @@ def _estimate_expandtabs(text: Any, tabsize: Any = 8, *_: Any, **__: Any) -> int
     if not isinstance(tabsize, int) or tabsize <= 1:
         return 0
     tabs = text.count("\t" if isinstance(text, str) else b"\t")
-    return check_size((len(text) + tabs * tabsize) * _per_char(text), f"expanding the tabs of {describe(text)}")
+    return check_size((len(text) + tabs * tabsize) * _per_char(text), lambda: f"expanding the tabs of {describe(text)}")
 
 
 def _estimate_replace(text: Any, old: Any = "", new: Any = "", count: Any = -1, *_: Any) -> int:
@@ -284,7 +283,7 @@ def _estimate_replace(text: Any, old: Any = "", new: Any = "", count: Any = -1, 
     if isinstance(count, int) and count >= 0:
         occurrences = min(occurrences, count)
     size = (len(text) + occurrences * (len(new) - len(old))) * _per_char(text, new)
-    return check_size(size, f"replacing {describe(old)} by {describe(new)} in {describe(text)}")
+    return check_size(size, lambda: f"replacing {describe(old)} by {describe(new)} in {describe(text)}")
 
 
 def _estimate_join(separator: Any, items: Any = (), *_: Any) -> int:
@@ -297,7 +296,7 @@ def _estimate_join(separator: Any, items: Any = (), *_: Any) -> int:
     if total <= _SHORT:
         return 0
     narrow = separator.isascii() and all(isinstance(item, _TEXT) and item.isascii() for item in items)
-    return check_size(total * (1 if narrow else 4), f"joining {len(items):,} items with {describe(separator)}")
+    return check_size(total * (1 if narrow else 4), lambda: f"joining {len(items):,} items with {describe(separator)}")
 
 
 def _estimate_translate(text: Any, table: Any = None, *_: Any) -> int:
@@ -307,13 +306,13 @@ def _estimate_translate(text: Any, table: Any = None, *_: Any) -> int:
     longest = max((len(value) for value in values if isinstance(value, str)), default=1)
     if longest <= 1:
         return 0
-    return check_size(len(text) * longest * 4, f"translating {describe(text)}")
+    return check_size(len(text) * longest * 4, lambda: f"translating {describe(text)}")
 
 
 def _estimate_to_bytes(number: Any, length: Any = 1, *_: Any, **keywords: Any) -> int:
     length = keywords.get("length", length)
     if isinstance(length, int) and length > _SHORT:
-        return check_size(length, f"int.to_bytes({length:,})")
+        return check_size(length, lambda: f"int.to_bytes({length:,})")
     return 0
 
 
@@ -420,26 +419,28 @@ def guarded_sum(iterable: Iterable[Any], /, start: Any = 0) -> Any:
 
 def _factorial(number: Any) -> Any:
     if isinstance(number, int) and number > 20:
-        check_bits(number * number.bit_length(), f"factorial({describe(number)})")
+        check_bits(number * number.bit_length(), lambda: f"factorial({describe(number)})")
     return math.factorial(number)
 
 
 def _comb(total: Any, chosen: Any) -> Any:
     if isinstance(total, int) and isinstance(chosen, int) and 0 <= chosen <= total:
-        check_bits(min(chosen, total - chosen) * total.bit_length(), f"comb({describe(total)}, {describe(chosen)})")
+        check_bits(
+            min(chosen, total - chosen) * total.bit_length(), lambda: f"comb({describe(total)}, {describe(chosen)})"
+        )
     return math.comb(total, chosen)
 
 
 def _perm(total: Any, chosen: Any = None) -> Any:
     count = total if chosen is None else chosen
     if isinstance(total, int) and isinstance(count, int) and 0 <= count <= total:
-        check_bits(count * total.bit_length(), f"perm({describe(total)}, {describe(count)})")
+        check_bits(count * total.bit_length(), lambda: f"perm({describe(total)}, {describe(count)})")
     return math.perm(total, chosen)
 
 
 def _lcm(*numbers: Any) -> Any:
     if all(isinstance(number, int) for number in numbers):
-        check_bits(sum(number.bit_length() for number in numbers), "lcm() of these numbers")
+        check_bits(sum(number.bit_length() for number in numbers), lambda: "lcm() of these numbers")
     return math.lcm(*numbers)
 
 

@@ -149,7 +149,7 @@ def _indent(s: Any, width: Any = 4, first: Any = False, blank: Any = False, **_:
     step = len(width) if isinstance(width, str) else width if isinstance(width, int) else 0
     if step <= 1:
         return 0
-    return check_size(len(text) + (text.count("\n") + 1) * step, f"indenting {describe(text)} by {step:,}")
+    return check_size(len(text) + (text.count("\n") + 1) * step, lambda: f"indenting {describe(text)} by {step:,}")
 
 
 def _replace(eval_ctx: Any, s: Any, old: Any = "", new: Any = "", count: Any = None, **_: Any) -> int:
@@ -162,13 +162,13 @@ def _replace(eval_ctx: Any, s: Any, old: Any = "", new: Any = "", count: Any = N
 def _batch(value: Any, linecount: Any = 1, fill_with: Any = None, **_: Any) -> int:
     if fill_with is None or not isinstance(linecount, int):
         return 0
-    return check_size(8 * linecount, f"batches of {linecount:,} items")
+    return check_size(8 * linecount, lambda: f"batches of {linecount:,} items")
 
 
 def _slice(value: Any, slices: Any = 1, fill_with: Any = None, **_: Any) -> int:
     if not isinstance(slices, int):
         return 0
-    return check_size(56 * slices, f"{slices:,} slices")
+    return check_size(56 * slices, lambda: f"{slices:,} slices")
 
 
 def _wordwrap(environment: Any, s: Any, width: Any = 79, *_: Any, wrapstring: Any = None, **__: Any) -> int:
@@ -176,7 +176,7 @@ def _wordwrap(environment: Any, s: Any, width: Any = 79, *_: Any, wrapstring: An
     separator = str(wrapstring) if wrapstring is not None else environment.newline_sequence
     if not isinstance(width, int) or width < 1 or len(separator) <= 1:
         return 0
-    return check_size(len(text) + (len(text) // width + 1) * len(separator), f"wrapping {describe(text)}")
+    return check_size(len(text) + (len(text) // width + 1) * len(separator), lambda: f"wrapping {describe(text)}")
 
 
 def _sum(environment: Any, iterable: Any, attribute: Any = None, start: Any = 0, **_: Any) -> int:
@@ -203,7 +203,7 @@ def _join(eval_ctx: EvalContext, value: Iterable[Any], d: Any = "", attribute: A
     texts = [item for item in items if isinstance(item, str)] if attribute is None else []
     check_size(
         sum(map(size_of, texts)) + size_of(separator) * max(len(items) - 1, 0),
-        f"joining {len(items):,} items with {describe(separator)}",
+        lambda: f"joining {len(items):,} items with {describe(separator)}",
     )
     return FILTERS["join"](eval_ctx, items, d, attribute)
 
@@ -219,7 +219,7 @@ def _budgeted_loop(items: Iterable[Any]) -> Iterator[Any]:
 def _budgeted_concat(eval_context: EvalContext, pieces: list[Any]) -> str:
     """Every `~` joins through this filter, exactly as Jinja would, once its size is known."""
     texts = [piece if isinstance(piece, str) else str(piece) for piece in pieces]
-    check_size(sum(map(size_of, texts)), "joining texts with ~")
+    check_size(sum(map(size_of, texts)), lambda: "joining texts with ~")
     return markup_join(texts) if eval_context.autoescape else str_join(texts)
 
 

@@ -250,29 +250,34 @@ def _script_line(traceback: TracebackType | None) -> int | None:
     return line
 
 
-@contextmanager
-def _within(budget: Budget) -> Iterator[None]:
-    """Run sandboxed code on `budget`: what it exceeded, however caught, fails the step.
+def _readable(error: BaseException) -> SandboxError | None:
+    """What a sandboxed run raised, as the step's failure names it; None keeps the error.
 
     RecursionError and MemoryError become BudgetExceeded; a SandboxError raised while the
-    code runs names the script's line where it happened.
+    code ran gets the script's line where it happened.
     """
+    line = _script_line(error.__traceback__)
+    where = f" (line {line})" if line else ""
+    if isinstance(error, RecursionError):
+        return BudgetExceeded(f"functions of the script call themselves too deeply{where}", line)
+    if isinstance(error, MemoryError):
+        return BudgetExceeded(f"the script ran out of memory{where}", line)
+    if isinstance(error, SandboxError) and error.line is None and line is not None:
+        return type(error)(f"{error}{where}", line)
+    return None
+
+
+def _run_on(budget: Budget, run: Callable[[], Any]) -> Any:
+    """Run sandboxed code on `budget`; what it exceeded fails the step even if the code caught it."""
     try:
-        yield
-    except SandboxError as error:
-        line = _script_line(error.__traceback__)
-        if error.line is not None or line is None:
+        result = run()
+    except (SandboxError, RecursionError, MemoryError) as error:
+        readable = _readable(error)
+        if readable is None:
             raise
-        raise type(error)(f"{error} (line {line})", line) from error
-    except RecursionError as error:
-        line = _script_line(error.__traceback__)
-        raise BudgetExceeded(
-            f"functions of the script call themselves too deeply{f' (line {line})' if line else ''}", line
-        ) from error
-    except MemoryError as error:
-        line = _script_line(error.__traceback__)
-        raise BudgetExceeded(f"the script ran out of memory{f' (line {line})' if line else ''}", line) from error
+        raise readable from error
     budget.ensure_within()
+    return result
 
 
 class SandboxedEnvironment(BasePythonScriptEngineEnvironment):  # type: ignore[misc]
@@ -309,8 +314,9 @@ class SandboxedEnvironment(BasePythonScriptEngineEnvironment):  # type: ignore[m
         when the step's budget runs out.
         """
         code = compile_expression(expression)
-        with step_budget() as budget, _within(budget):
-            return eval(code, self._globals(context, external_context, budget))  # noqa: S307 - sandboxed code
+        with step_budget() as budget:
+            scope = self._globals(context, external_context, budget)
+            return _run_on(budget, lambda: eval(code, scope))  # noqa: S307 - sandboxed code
 
     def execute(self, script: str, context: dict[str, Any], external_context: Mapping[str, Any] | None = None) -> bool:
         """Run a script; only new or changed plain data flows back into the task data.
@@ -321,8 +327,7 @@ class SandboxedEnvironment(BasePythonScriptEngineEnvironment):  # type: ignore[m
         code = compile_script(script)
         with step_budget() as budget:
             scope = self._globals(context, external_context, budget)
-            with _within(budget):
-                exec(code, scope)  # noqa: S102 - sandboxed code
+            _run_on(budget, lambda: exec(code, scope))  # noqa: S102 - sandboxed code
         hidden = set(_GUARDS) | set(self.helpers) | set(external_context or {}) | {"__builtins__", TICK}
         for name in list(context):
             if name not in scope:

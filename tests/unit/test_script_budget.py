@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from engine import budget
 from engine.budget import step_budget
 from engine.config import load_script_limits
 from engine.sandbox import BudgetExceeded, SandboxedEnvironment, SandboxError, compile_expression, compile_script
@@ -136,6 +137,15 @@ def test_slow_rounds_after_fast_ones_are_still_stopped_in_time() -> None:
     )
     error, elapsed = _run(script, {})
     assert "longer than" in str(error) and elapsed < LIMIT + 1
+
+
+def test_a_runaway_step_is_stopped_after_the_watchdog_went_idle(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(budget, "IDLE_AFTER", 0.02)
+    spin = "for a in range(n):\n    for b in range(n):\n        pass"
+    for _round in range(2):
+        error, elapsed = _run(spin, {"n": 100000})
+        assert "longer than" in str(error) and elapsed < LIMIT + 1
+        time.sleep(0.1)
 
 
 def test_scripts_of_one_step_share_its_budget() -> None:
