@@ -33,6 +33,8 @@ MAX_SORTED_ITEMS = 1_000_000
 MAX_RANGE = 100_000
 # Results at least this large are charged to the step's memory account.
 CHARGE_FROM = 64 * 1024
+# Constants larger than this are not computed at deploy; only their size is checked.
+STATIC_VALUE_LIMIT = 64 * 1024
 # Operands shorter than this together are never worth estimating.
 _SHORT = 4096
 

@@ -13,13 +13,12 @@ make a huge text:
 - the rendered text is at most MAX_INSTRUCTIONS_LENGTH characters.
 
 A template that fails raises InstructionsFailed; the step shows INSTRUCTIONS_PLACEHOLDER
-instead and records the failure (engine.steps). `check_instructions` refuses at deploy
-what can be seen in the template itself.
+instead and records the failure (engine.steps). engine.instructions_check refuses at
+deploy what can be seen in the template itself.
 """
 
 from __future__ import annotations
 
-import operator
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache, wraps
@@ -36,13 +35,9 @@ from jinja2.visitor import NodeTransformer
 
 from engine.budget import current_budget, step_budget
 from engine.guards import (
-    FORMATTING_METHODS,
     GUARDED_METHODS,
     check_size,
     describe,
-    estimate_add,
-    estimate_mul,
-    estimate_pow,
     guard_method,
     guarded_add,
     guarded_mul,
@@ -223,7 +218,7 @@ def _budgeted_concat(eval_context: EvalContext, pieces: list[Any]) -> str:
     return markup_join(texts) if eval_context.autoescape else str_join(texts)
 
 
-_FILTER_GUARDS: dict[str, Callable[..., int]] = {
+FILTER_ESTIMATES: dict[str, Callable[..., int]] = {
     "center": _center,
     "indent": _indent,
     "replace": _replace,
@@ -238,7 +233,7 @@ LOOP_FILTER = "budgeted_loop"
 CONCAT_FILTER = "budgeted_concat"
 
 environment = InstructionsEnvironment(autoescape=True)
-environment.filters.update({name: _guarded_filter(name, guard) for name, guard in _FILTER_GUARDS.items()})
+environment.filters.update({name: _guarded_filter(name, guard) for name, guard in FILTER_ESTIMATES.items()})
 environment.filters.update({"join": _join, LOOP_FILTER: _budgeted_loop, CONCAT_FILTER: _budgeted_concat})
 # lipsum(n) writes n paragraphs in a Python loop; instructions have no use for it.
 environment.globals.pop("lipsum", None)
@@ -262,8 +257,11 @@ def _filter(node: nodes.Expr, name: str) -> nodes.Filter:
 
 
 @lru_cache(maxsize=256)
-def _compiled(template: str) -> Template:
-    # Compiling costs milliseconds; the same few texts come back all day.
+def compile_instructions(template: str) -> Template:
+    """The template compiled for rendering (cached: the same few texts come back all day).
+
+    Raises TemplateSyntaxError (or TemplateAssertionError, e.g. an unknown filter).
+    """
     tree = _Budgeting().visit(environment.parse(template))
     tree.set_environment(environment)
     return environment.from_string(tree)
@@ -281,7 +279,7 @@ def render_instructions(template: str, data: Mapping[str, Any]) -> str:
         pieces: list[str] = []
         length = 0
         try:
-            for piece in _compiled(template).generate(**data):
+            for piece in compile_instructions(template).generate(**data):
                 length += len(piece)
                 if length > MAX_INSTRUCTIONS_LENGTH:
                     raise InstructionsFailed(f"the instructions are longer than {MAX_INSTRUCTIONS_LENGTH:,} characters")
@@ -315,130 +313,3 @@ def _template_line(traceback: TracebackType | None) -> int | None:
             line = traceback.tb_lineno
         traceback = traceback.tb_next
     return line
-
-
-# Deploy ---------------------------------------------------------------------------------
-
-_UNKNOWN: Any = object()
-# Constants larger than this are not computed at deploy (only their size is checked).
-STATIC_VALUE_LIMIT = 64 * 1024
-_ESTIMATES: dict[type[nodes.BinExpr], Callable[[Any, Any], int]] = {
-    nodes.Mul: estimate_mul,
-    nodes.Pow: estimate_pow,
-    nodes.Add: estimate_add,
-}
-_OPERATIONS: dict[type[nodes.BinExpr], Callable[[Any, Any], Any]] = {
-    nodes.Mul: operator.mul,
-    nodes.Pow: operator.pow,
-    nodes.Add: operator.add,
-    nodes.Sub: operator.sub,
-    nodes.Div: operator.truediv,
-    nodes.FloorDiv: operator.floordiv,
-    nodes.Mod: operator.mod,
-}
-_NOT_ALLOWED = {
-    nodes.Include: "instructions cannot include other templates",
-    nodes.Extends: "instructions cannot extend other templates",
-    nodes.Import: "instructions cannot import other templates",
-    nodes.FromImport: "instructions cannot import other templates",
-}
-
-
-def check_instructions(template: str) -> list[str]:
-    """What deploy refuses in an instructions template, each reason with its line.
-
-    Syntax errors, unknown filters, text formatting, other templates, and constant
-    expressions that always fail or make a value too large (`{{ 1/0 }}`,
-    `{{ 'a' * 200000000 }}`) are refused; what depends on the data fails at run time.
-    """
-    try:
-        tree = environment.parse(template)
-        problems = [f"instructions (line {line}): {message}" for line, message in _Constants().refusals(tree)]
-        if not problems:
-            _compiled(template)
-    except TemplateSyntaxError as error:
-        return [f"instructions (line {error.lineno}) are not a valid template: {error.message}"]
-    except (RecursionError, MemoryError):
-        return ["instructions are nested too deeply to be checked"]
-    return problems
-
-
-class _Constants:
-    """Finds refusals in a parsed template, evaluating its constant parts once each."""
-
-    def __init__(self) -> None:
-        self.values: dict[int, Any] = {}
-        self.found: list[tuple[int, str]] = []
-
-    def refusals(self, tree: nodes.Template) -> list[tuple[int, str]]:
-        for node in tree.find_all(nodes.Node):
-            message = self._refusal(node)
-            if message is not None:
-                self.found.append((node.lineno, message))
-            elif isinstance(node, nodes.Expr):
-                self.value(node)
-        return self.found
-
-    @staticmethod
-    def _refusal(node: nodes.Node) -> str | None:
-        for kind, message in _NOT_ALLOWED.items():
-            if isinstance(node, kind):
-                return message
-        if isinstance(node, nodes.Getattr) and node.attr in FORMATTING_METHODS:
-            return TEMPLATE_FORMATTING
-        if isinstance(node, nodes.Filter) and node.name == "format":
-            return TEMPLATE_FORMATTING
-        if isinstance(node, nodes.Mod) and isinstance(node.left, nodes.Const) and isinstance(node.left.value, str):
-            return TEMPLATE_FORMATTING
-        return None
-
-    def value(self, node: nodes.Node) -> Any:
-        """The constant value of `node`, or _UNKNOWN; a failure is recorded once, where it happens."""
-        key = id(node)
-        if key not in self.values:
-            self.values[key] = _UNKNOWN
-            try:
-                self.values[key] = self._compute(node)
-            except SandboxError as error:
-                self.found.append((node.lineno, str(error)))
-            except (ArithmeticError, TypeError, ValueError) as error:
-                self.found.append((node.lineno, f"this expression always fails: {error}"))
-        return self.values[key]
-
-    def _compute(self, node: nodes.Node) -> Any:
-        if isinstance(node, nodes.Const):
-            return node.value
-        if isinstance(node, nodes.List | nodes.Tuple):
-            items = [self.value(item) for item in node.items]
-            if any(item is _UNKNOWN for item in items):
-                return _UNKNOWN
-            return items if isinstance(node, nodes.List) else tuple(items)
-        if isinstance(node, nodes.Neg | nodes.Pos):
-            operand = self.value(node.node)
-            return _UNKNOWN if operand is _UNKNOWN else (-operand if isinstance(node, nodes.Neg) else +operand)
-        if isinstance(node, nodes.BinExpr) and type(node) in _OPERATIONS:
-            left, right = self.value(node.left), self.value(node.right)
-            if left is _UNKNOWN or right is _UNKNOWN:
-                return _UNKNOWN
-            estimate = _ESTIMATES.get(type(node))
-            if estimate is not None and estimate(left, right) > STATIC_VALUE_LIMIT:
-                return _UNKNOWN
-            return _OPERATIONS[type(node)](left, right)
-        if isinstance(node, nodes.Call) and isinstance(node.node, nodes.Getattr):
-            return self._method(node, node.node)
-        if isinstance(node, nodes.Filter) and node.name in ("center", "indent") and node.node is not None:
-            target = self.value(node.node)
-            args = [self.value(arg) for arg in node.args]
-            if target is not _UNKNOWN and all(arg is not _UNKNOWN for arg in args) and not node.kwargs:
-                _FILTER_GUARDS[node.name](target, *args)
-        return _UNKNOWN
-
-    def _method(self, call: nodes.Call, method: nodes.Getattr) -> Any:
-        target = self.value(method.node)
-        args = [self.value(arg) for arg in call.args]
-        if target is _UNKNOWN or call.kwargs or any(arg is _UNKNOWN for arg in args):
-            return _UNKNOWN
-        estimate = method_estimate(target, method.attr)
-        if estimate is None or estimate(target, *args) > STATIC_VALUE_LIMIT:
-            return _UNKNOWN
-        return getattr(target, method.attr)(*args)

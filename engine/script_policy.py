@@ -28,6 +28,7 @@ from RestrictedPython.transformer import RestrictingNodeTransformer, copy_locati
 
 from engine.guards import (
     PERCENT_FORMATTING,
+    STATIC_VALUE_LIMIT,
     bounded_range,
     estimate_add,
     estimate_format_spec,
@@ -150,8 +151,6 @@ class BudgetPolicy(RestrictingNodeTransformer):
 
 # Deploy: constants ----------------------------------------------------------------------
 
-# Constants larger than this are not computed at deploy (only their size is checked).
-STATIC_VALUE_LIMIT = 64 * 1024
 _UNKNOWN: Any = object()
 
 _ESTIMATES: dict[type[ast.operator], Callable[[Any, Any], int]] = {

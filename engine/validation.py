@@ -14,7 +14,7 @@ from typing import Any
 
 from lxml import etree
 
-from engine.instructions import check_instructions
+from engine.instructions_check import check_instructions
 from engine.lanes import LANE_ROLES
 from engine.sandbox import SandboxError, compile_expression, compile_script
 from engine.statuses import ALL_STATUSES

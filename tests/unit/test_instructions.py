@@ -7,8 +7,10 @@ import time
 from typing import Any
 
 import pytest
+from jinja2.sandbox import SandboxedEnvironment
 
-from engine.instructions import MAX_INSTRUCTIONS_LENGTH, InstructionsFailed, check_instructions, render_instructions
+from engine.instructions import MAX_INSTRUCTIONS_LENGTH, InstructionsFailed, render_instructions
+from engine.instructions_check import check_instructions
 
 LIMIT = 0.5
 DATA: dict[str, Any] = {"name": "Asha", "items": [1, 2, "<x>"], "zero": 0, "big": 10**9, "word": "ab" * 50_000}
@@ -86,3 +88,21 @@ def test_ordinary_templates_pass_the_deploy_check() -> None:
     )
     assert check_instructions(template) == []
     assert render_instructions(template, DATA) == "Asha 6 ababab 1, 2, &lt;x&gt; 1.2.&lt;x&gt;."
+
+
+SAME_AS_JINJA = [
+    "{{ name ~ ' <' ~ items[2] ~ '>' }}",
+    "{{ (name|e) ~ '<b>' }} {{ '<i>'|safe ~ name }}",
+    "{% for x in items %}{{ loop.index }}/{{ loop.length }}:{{ x }}{% if loop.last %}.{% endif %}{% endfor %}",
+    "{% for x in items if x is number %}{{ x * 2 }}{% else %}none{% endfor %}",
+    "{% for k, v in {'a': 1, 'b': name}|dictsort %}{{ k ~ '=' ~ v }};{% endfor %}",
+    "{% set parts = [] %}{% for x in items %}{% set _ = parts.append(x ~ '!') %}{% endfor %}{{ parts|join(', ') }}",
+    "{% macro shout(text) %}{{ text|upper ~ '!' }}{% endmacro %}{{ shout(name) }} {{ name|center(10)|trim }}",
+    "{% autoescape false %}{{ '<p>' ~ name }}{% endautoescape %}",
+]
+
+
+@pytest.mark.parametrize("template", SAME_AS_JINJA)
+def test_instructions_render_exactly_as_jinja_would(template: str) -> None:
+    plain = SandboxedEnvironment(autoescape=True).from_string(template).render(**DATA)
+    assert render_instructions(template, DATA) == plain
