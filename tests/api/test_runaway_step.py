@@ -25,10 +25,12 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import select
 from werkzeug.serving import make_server
 
 from engine.bootstrap import Database
 from engine.config import PROJECT_ROOT, Settings
+from engine.models import Incident
 from engine.services.people import create_user
 from tests.api.conftest import PASSWORD, Api, open_run, register, sign_in
 
@@ -98,7 +100,7 @@ def runaway(client: FlaskClient, staff: dict[str, Api], settings: Settings, monk
     return Runaway(application_id, task_id, str(staff["cca"].token), str(officer.token))
 
 
-def _approve_while_others_ask(base: str, runaway: Runaway) -> None:
+def _approve_while_others_ask(base: str, runaway: Runaway, db: Database) -> None:
     outcome: dict[str, Answer] = {}
 
     def approve() -> None:
@@ -118,6 +120,11 @@ def _approve_while_others_ask(base: str, runaway: Runaway) -> None:
     assert answer.status >= 400 and "error" in answer.body, answer
     after = _call(base, "GET", f"/applications/{runaway.application_id}", runaway.officer)
     assert after.status == 200 and after.body["status"] == "awaiting_cadre_approval"
+    with db.sessions() as session:
+        messages = list(
+            session.scalars(select(Incident.message).where(Incident.application_id == runaway.application_id))
+        )
+    assert len(messages) == 1 and "longer than its limit" in messages[0]
 
 
 @pytest.fixture
@@ -130,8 +137,10 @@ def development_server(app: Flask) -> Iterator[str]:
     thread.join(timeout=10)
 
 
-def test_development_server_answers_during_a_runaway_step(development_server: str, runaway: Runaway) -> None:
-    _approve_while_others_ask(development_server, runaway)
+def test_development_server_answers_during_a_runaway_step(
+    development_server: str, runaway: Runaway, db: Database
+) -> None:
+    _approve_while_others_ask(development_server, runaway, db)
 
 
 def _free_port() -> int:
@@ -189,5 +198,7 @@ def gunicorn_server(settings: Settings, runaway: Runaway) -> Iterator[str]:
         server.wait(timeout=10)
 
 
-def test_gunicorn_with_two_workers_answers_during_a_runaway_step(gunicorn_server: str, runaway: Runaway) -> None:
-    _approve_while_others_ask(gunicorn_server, runaway)
+def test_gunicorn_with_two_workers_answers_during_a_runaway_step(
+    gunicorn_server: str, runaway: Runaway, db: Database
+) -> None:
+    _approve_while_others_ask(gunicorn_server, runaway, db)

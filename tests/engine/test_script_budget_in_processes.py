@@ -4,6 +4,7 @@ step's budget; what the diagram shows is refused at deploy with the element and 
 from __future__ import annotations
 
 import time
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -15,12 +16,13 @@ from engine.config import Settings
 from engine.definitions import SpecBundle, deploy
 from engine.errors import StepFailed
 from engine.instructions import INSTRUCTIONS_PLACEHOLDER, TemplateFailure
-from engine.models import HumanTask
+from engine.models import HumanTask, Incident
 from engine.runtime import new_workflow, run_engine
 from engine.sandbox import SandboxedEnvironment
 from engine.validation import check_static, deployable_process, parse_xml
 from tests.engine.bpmn_samples import HEAD, gateway_process, script_process, timer_process
 from tests.engine.flow import Flow
+from tests.factories import NOW
 
 LIMIT = 0.5
 SPIN = "sum(1 for a in range(n) for b in range(n))"
@@ -97,6 +99,7 @@ def _run(xml: bytes, key: str, data: dict[str, Any]) -> float:
 
 
 RUNAWAY_STEPS = [
+    (script_process("total = 0\nfor a in range(100000):\n    for b in range(100000):\n        total += 1"), "sample"),
     (script_process("total = 0\nfor a in range(n):\n    for b in range(n):\n        total += 1"), "sample"),
     (gateway_process(f"{SPIN} > 0"), "sample_gateway"),
     (timer_process(f'"PT" + str({SPIN}) + "S"'), "sample_timer"),
@@ -200,3 +203,28 @@ def test_failing_instructions_show_a_placeholder_and_are_collected_for_the_step(
     failures = [failure for environment in environments for failure in environment.template_failures]
     assert failures == [TemplateFailure("cca_approval", failures[0].message)]
     assert "TypeError" in failures[0].message and "(line 1)" in failures[0].message
+
+
+def test_a_runaway_timer_step_is_recorded_and_the_worker_goes_on(db: Database, settings: Settings) -> None:
+    xml = (settings.processes_dir / "cadre_approval.bpmn").read_text(encoding="utf-8")
+    spinning = xml.replace(
+        '<bpmn:script>notify_role(\n    "cca_approver",\n    "Reminder:',
+        "<bpmn:script>spins = 0\nfor a in range(100000):\n    for b in range(100000):\n        spins += 1\n"
+        'notify_role(\n    "cca_approver",\n    "Reminder:',
+        1,
+    )
+    assert spinning != xml
+    with db.sessions() as session, session.begin():
+        deploy(session, spinning.encode(), "owner", settings.forms_dir)
+    flow = Flow(db, settings)
+    stuck, other = flow.apply(flow.officer()), flow.apply(flow.officer())
+
+    started = time.monotonic()
+    flow.timers(NOW + timedelta(days=8))
+
+    assert time.monotonic() - started < 2 * (LIMIT + 1)
+    with db.sessions() as session:
+        incidents = session.scalars(select(Incident).order_by(Incident.application_id)).all()
+    assert [incident.application_id for incident in incidents] == [stuck, other]
+    assert all("longer than its limit" in incident.message for incident in incidents)
+    assert flow.open_tasks(stuck) == ["cca_approval"]
