@@ -85,7 +85,7 @@ def _run(script: str, data: dict[str, Any]) -> tuple[SandboxError, float]:
 SEEN_ONLY_IN_THE_DATA = [
     ("total = 0\nfor a in range(n):\n    for b in range(n):\n        total += 1", {"n": 100000}, "longer than"),
     ("total = sum(1 for a in range(n) for b in range(n))", {"n": 100000}, "longer than"),
-    ("cells = [a * b for a in range(n) for b in range(n)]", {"n": 100000}, "longer than"),
+    ("cells = [a * b for a in range(n) for b in range(n)]", {"n": 100000}, "the step"),
     ("big = ten ** ten ** eight", {"ten": 10, "eight": 8}, "digits"),
     ("big = ten << ten ** 9", {"ten": 10}, "digits"),
     ("code = text.zfill(3 * ten ** 9)", {"text": "ab", "ten": 10}, "padding"),
