@@ -28,7 +28,7 @@ from engine.config import ScriptLimits, load_script_limits
 from engine.sandbox_errors import BudgetExceeded
 
 # How often the watchdog makes each running step check its clock and memory, in seconds.
-CHECK_EVERY = 0.005
+CHECK_EVERY = 0.01
 # The watchdog sleeps once no step has run for this long, in seconds.
 IDLE_AFTER = 1.0
 # No single value may take more than this share of the memory budget: one C call can
