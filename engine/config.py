@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import math
 import os
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -31,3 +33,49 @@ def load_settings(database_url: str | None = None, instance_path: Path | None = 
         forms_dir=Path(os.environ.get("IGOT_FORMS_DIR", PROJECT_ROOT / "forms")),
         upload_dir=Path(os.environ.get("IGOT_UPLOAD_DIR", instance / "uploads")),
     )
+
+
+@dataclass(frozen=True)
+class ScriptLimits:
+    """The budget of one step's scripts, expressions and instruction templates.
+
+    `time_limit` is wall time in seconds from the start of the step; `memory_limit` is
+    the growth of the process's resident memory during the step, in bytes.
+    """
+
+    time_limit: float
+    memory_limit: int
+
+
+DEFAULT_SCRIPT_TIME_LIMIT = 2.0
+DEFAULT_SCRIPT_MEMORY_LIMIT_MB = 256
+
+
+def load_script_limits() -> ScriptLimits:
+    """Read IGOT_SCRIPT_TIME_LIMIT (seconds, a number > 0) and IGOT_SCRIPT_MEMORY_LIMIT (MB, > 0).
+
+    Read at the start of every step, so tests and operators can change them per process.
+    Raises ValueError naming the variable when a value is not a positive number.
+    """
+    return _script_limits(
+        os.environ.get("IGOT_SCRIPT_TIME_LIMIT", str(DEFAULT_SCRIPT_TIME_LIMIT)),
+        os.environ.get("IGOT_SCRIPT_MEMORY_LIMIT", str(DEFAULT_SCRIPT_MEMORY_LIMIT_MB)),
+    )
+
+
+@lru_cache(maxsize=8)
+def _script_limits(time_text: str, memory_text: str) -> ScriptLimits:
+    return ScriptLimits(
+        time_limit=_positive("IGOT_SCRIPT_TIME_LIMIT", time_text),
+        memory_limit=int(_positive("IGOT_SCRIPT_MEMORY_LIMIT", memory_text) * 1024 * 1024),
+    )
+
+
+def _positive(name: str, text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not value > 0 or math.isinf(value):
+        raise ValueError(f"{name} must be a positive number, not {text!r}")
+    return value

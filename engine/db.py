@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
@@ -10,6 +13,30 @@ from sqlalchemy.orm import DeclarativeBase, sessionmaker
 
 class Base(DeclarativeBase):
     """Declarative base of every table."""
+
+
+# Whether transactions begun in this context only read (SQLite: a deferred BEGIN).
+_reading_only: ContextVar[bool] = ContextVar("igot_reading_only", default=False)
+
+
+def set_reading_only(value: bool) -> None:
+    """Mark (or unmark) the transactions begun from now on in this context as read-only work
+    (see reading_only); for a web request, which sets it at its start."""
+    _reading_only.set(value)
+
+
+@contextmanager
+def reading_only(value: bool = True) -> Iterator[None]:
+    """Mark the transactions begun inside as read-only work, so that on SQLite they begin
+    DEFERRED: in WAL mode such a transaction reads a snapshot and never waits for a writer
+    (a page view is not held up by a step that runs its scripts). Writing inside one is
+    still possible but may fail with SQLITE_BUSY when a writer got there first, so only
+    wrap work that reads (GET requests). No effect on PostgreSQL."""
+    token = _reading_only.set(value)
+    try:
+        yield
+    finally:
+        _reading_only.reset(token)
 
 
 def engine_options(url: str) -> dict[str, Any]:
@@ -44,7 +71,9 @@ def prepare_engine(engine: Engine) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _sqlite_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        # Writers take the write lock at once, so two steps never deadlock upgrading a read
+        # lock; readers (see reading_only) do not queue behind them.
+        connection.exec_driver_sql("BEGIN" if _reading_only.get() else "BEGIN IMMEDIATE")
 
     return engine
 

@@ -22,8 +22,11 @@ from sqlalchemy.orm import Session, sessionmaker
 from engine.actions import CompleteUserTask, FireTimers
 from engine.errors import StepFailed
 from engine.models import Incident, ProcessInstance
+from engine.runtime import task_name
 
 MAX_MESSAGE = 4000
+# The action key of a failure that stopped no step (a template), by the element it concerns.
+ELEMENT_KEY = "element:"
 FIRST_BACKOFF = timedelta(minutes=1)
 MAX_BACKOFF = timedelta(hours=1)
 
@@ -46,7 +49,7 @@ def record_failure(session: Session, failure: StepFailed, now: datetime) -> Inci
             select(ProcessInstance).where(ProcessInstance.id == failure.instance_id).with_for_update()
         ).one_or_none()
     action = failure.action
-    key = action.key() if action is not None else f"element:{failure.element or ''}"
+    key = action.key() if action is not None else f"{ELEMENT_KEY}{failure.element or ''}"
     query = select(Incident).where(Incident.action_key == key, Incident.resolved_at.is_(None))
     if failure.application_id is not None:
         query = query.where(Incident.application_id == failure.application_id)
@@ -106,10 +109,18 @@ def resolve_settled(
             settled = instance.next_due_at is None or instance.next_due_at > now
         elif incident.action_key.startswith(CompleteUserTask.kind + ":"):
             settled = not _still_ready(workflow, incident.action_key.split(":", 1)[1])
+        elif incident.action_key.startswith(ELEMENT_KEY):
+            # A failure that stopped nothing (instructions that could not be shown): over
+            # once no task of that element waits any more.
+            settled = not _element_ready(workflow, incident.action_key[len(ELEMENT_KEY) :])
         else:
             settled = False
         if settled:
             resolve(incident, actor, "the process moved on", now)
+
+
+def _element_ready(workflow: BpmnWorkflow, element: str) -> bool:
+    return any(task_name(task) == element for task in workflow.get_tasks(state=TaskState.READY))
 
 
 def _still_ready(workflow: BpmnWorkflow, task_id: str) -> bool:

@@ -29,7 +29,7 @@ from SpiffWorkflow.task import Task, TaskState
 from engine.bpmn.bundle import SpecBundle
 from engine.bpmn_parser import SPEC_CONVERTERS
 from engine.errors import EngineError, StepFailed
-from engine.sandbox import SandboxedEnvironment
+from engine.sandbox import SandboxedEnvironment, SandboxError, step_budget
 
 
 class _SpeclessWorkflowConverter(BpmnWorkflowConverter):  # type: ignore[misc]
@@ -167,7 +167,7 @@ def run_engine(workflow: BpmnWorkflow, action: Callable[[BpmnWorkflow], None], n
 
     Every failure becomes StepFailed (see step_failures); the caller must not save.
     """
-    with step_failures(), engine_clock(now):
+    with step_failures(), engine_clock(now), step_budget():
         action(workflow)
         workflow.do_engine_steps()
         rounds = 0
@@ -183,11 +183,14 @@ def run_engine(workflow: BpmnWorkflow, action: Callable[[BpmnWorkflow], None], n
 
 def _describe(error: BaseException) -> str:
     task = getattr(error, "task", None)
-    where = f"{task.task_spec.name}: " if isinstance(task, Task) else ""
+    where = f"{element_id(task)}: " if isinstance(task, Task) else ""
     notes = "; ".join(getattr(error, "__notes__", []))
     text = str(error)
     if not isinstance(error, SpiffWorkflowException):
         text = f"{type(error).__name__}: {text}" if text else type(error).__name__
+    # SpiffWorkflow wraps a failing expression's error without its text; say what the sandbox refused.
+    if isinstance(error.__context__, SandboxError) and str(error.__context__) not in text:
+        text = f"{text.strip().rstrip('.')}: {error.__context__}"
     return f"{where}{text}{' (' + notes + ')' if notes else ''}"
 
 

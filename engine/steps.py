@@ -7,11 +7,9 @@ caller's transaction; a failure anywhere raises and the caller rolls it all back
 from __future__ import annotations
 
 from datetime import datetime
-from functools import lru_cache
 from typing import Any
 from uuid import UUID
 
-from jinja2 import Template, TemplateError
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.exceptions import TaskNotFoundException
 from SpiffWorkflow.task import TaskState
@@ -24,7 +22,8 @@ from engine.bpmn.bundle import SpecBundle
 from engine.definitions import bundle_by_ids, bundle_for_new_instance
 from engine.errors import Conflict, StepFailed
 from engine.host import ScriptHost
-from engine.incidents import resolve_settled
+from engine.incidents import record_failure, resolve_settled
+from engine.instructions import INSTRUCTIONS_PLACEHOLDER, InstructionsFailed, TemplateFailure, render_instructions
 from engine.lanes import LANE_ROLES
 from engine.models import Application, AuditEntry, HumanTask, Notification, ProcessInstance
 from engine.runtime import (
@@ -43,7 +42,6 @@ from engine.runtime import (
     task_properties,
 )
 from engine.sandbox import SandboxedEnvironment
-from engine.validation import jinja_sandbox
 
 
 def start_process(
@@ -73,6 +71,7 @@ def start_process(
     application.instance_id = instance.id
     _sync_application(application, workflow, now)
     _sync_tasks(session, instance, workflow, application, bundle, now, new=True)
+    _record_template_failures(session, instance, application, workflow, now)
     _flush(session)
     return workflow
 
@@ -197,7 +196,23 @@ def _save(
     _record_state(instance, workflow, now)
     _sync_application(application, workflow, now)
     _sync_tasks(session, instance, workflow, application, bundle, now)
+    _record_template_failures(session, instance, application, workflow, now)
     _flush(session)
+
+
+def _record_template_failures(
+    session: Session, instance: ProcessInstance, application: Application, workflow: BpmnWorkflow, now: datetime
+) -> None:
+    """An incident for each task whose instructions could not be shown (the step itself went
+    through: the task opened with a placeholder), in the step's own transaction."""
+    environment = workflow.script_engine.environment
+    for failure in getattr(environment, "template_failures", []):
+        message = f"{failure.element}: the instructions could not be shown: {failure.message}"
+        error = StepFailed(message, failure.element)
+        error.instance_id, error.application_id = instance.id, application.id
+        record_failure(session, error, now)
+    if isinstance(environment, SandboxedEnvironment):
+        environment.template_failures.clear()
 
 
 def _record_state(instance: ProcessInstance, workflow: BpmnWorkflow, now: datetime) -> None:
@@ -344,17 +359,19 @@ def _find_task(workflow: BpmnWorkflow, task_id: str) -> Any:
         return None
 
 
-@lru_cache(maxsize=256)
-def _compiled(template: str) -> Template:
-    # Compiling a Jinja template costs milliseconds; the same few texts come back all day.
-    return jinja_sandbox.from_string(template)
-
-
 def _instructions(task: Any) -> str | None:
+    """The task's instructions, rendered; a template that fails gives the placeholder.
+
+    The failure is added to the step's SandboxedEnvironment.template_failures, so that
+    the step can record it; the task opens all the same.
+    """
     template = (getattr(task.task_spec, "extensions", None) or {}).get("instructionsForEndUser")
     if not template:
         return None
     try:
-        return str(_compiled(template).render(**task.data))
-    except TemplateError as error:
-        return f"(instructions could not be shown: {error})"
+        return render_instructions(template, task.data)
+    except InstructionsFailed as error:
+        environment = task.workflow.script_engine.environment
+        if isinstance(environment, SandboxedEnvironment):
+            environment.template_failures.append(TemplateFailure(task_name(task), str(error)))
+        return INSTRUCTIONS_PLACEHOLDER

@@ -11,10 +11,9 @@ import re
 from collections.abc import Collection, Iterable
 from typing import Any
 
-from jinja2 import TemplateSyntaxError
-from jinja2.sandbox import SandboxedEnvironment as JinjaSandbox
 from lxml import etree
 
+from engine.instructions_check import check_instructions
 from engine.lanes import LANE_ROLES
 from engine.loop_checks import check_joins_on_loops
 from engine.sandbox import SandboxError, compile_expression, compile_script
@@ -38,8 +37,6 @@ _UNSUPPORTED_EVENTS = {
     "linkEventDefinition": "link events are not supported",
     "compensateEventDefinition": "compensation events are not supported",
 }
-
-jinja_sandbox = JinjaSandbox(autoescape=True)
 
 
 def parse_xml(xml: bytes, stored: bool = False) -> etree._Element:
@@ -152,6 +149,8 @@ def check_static(process: etree._Element) -> list[str]:
             problems.extend(_check_timer(element, name))
         elif name in _UNSUPPORTED_EVENTS:
             problems.append(f"{_owner_id(element)}: {_UNSUPPORTED_EVENTS[name]}")
+        elif name == "serviceTask" and etree.QName(element).namespace == BPMN_NS:
+            problems.append(f"{_owner_id(element)}: service tasks are not supported (scripts cannot call out)")
         elif name == "script" and etree.QName(element).namespace == BPMN_NS:
             problems.extend(_check_code(element, compile_script))
         elif name in ("preScript", "postScript") and etree.QName(element).namespace == SPIFF_NS:
@@ -159,10 +158,7 @@ def check_static(process: etree._Element) -> list[str]:
         elif name in _EXPRESSION_TAGS and etree.QName(element).namespace == BPMN_NS:
             problems.extend(_check_code(element, compile_expression))
         elif name == "instructionsForEndUser" and element.text:
-            try:
-                jinja_sandbox.parse(element.text)
-            except TemplateSyntaxError as error:
-                problems.append(f"{_owner_id(element)}: instructions are not a valid template: {error.message}")
+            problems.extend(f"{_owner_id(element)}: {problem}" for problem in check_instructions(element.text))
     problems.extend(check_joins_on_loops(process))
     return problems
 

@@ -16,13 +16,13 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from flask import Flask, current_app
+from flask import Flask, current_app, request
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
 from engine.config import Settings
-from engine.db import Base, engine_options, prepare_engine
+from engine.db import Base, engine_options, prepare_engine, set_reading_only
 from engine.errors import Conflict
 
 # Loaded objects stay usable after commit: views render after it.
@@ -74,3 +74,8 @@ def init_app(app: Flask, settings: Settings) -> None:
         # flask-sqlalchemy creates the engine in init_app and connects on first use, so the
         # connection listeners are in place before any connection opens.
         prepare_engine(db.engine)
+
+    @app.before_request
+    def _transactions_of_this_request() -> None:
+        # A request that only reads never waits behind a step that is writing (SQLite).
+        set_reading_only(request.method in ("GET", "HEAD", "OPTIONS"))
