@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import re
 import threading
 import traceback
 from collections.abc import Callable, Iterator
@@ -185,9 +186,12 @@ def _describe(error: BaseException) -> str:
     task = getattr(error, "task", None)
     where = f"{element_id(task)}: " if isinstance(task, Task) else ""
     notes = "; ".join(getattr(error, "__notes__", []))
-    text = str(error)
+    text = str(error).strip()
     if not isinstance(error, SpiffWorkflowException):
         text = f"{type(error).__name__}: {text}" if text else type(error).__name__
+    else:
+        # SpiffWorkflow joins a script error's name and text with a bare colon ("KeyError:'x'").
+        text = re.sub(r"^([A-Za-z_]\w*):(?=\S)", r"\1: ", text)
     # SpiffWorkflow wraps a failing expression's error without its text; say what the sandbox refused.
     if isinstance(error.__context__, SandboxError) and str(error.__context__) not in text:
         text = f"{text.strip().rstrip('.')}: {error.__context__}"

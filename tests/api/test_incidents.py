@@ -9,7 +9,14 @@ from engine.config import Settings
 from engine.models import Incident
 from engine.services.people import create_user
 from tests.api.conftest import PASSWORD, Api, open_run, register, sign_in
-from tests.engine.broken_processes import BASE_EXCEPTIONS, STUCK_CCA, add_stuck_cca, failing_for_stuck_cca, shipped
+from tests.engine.broken_processes import (
+    BASE_EXCEPTIONS,
+    STUCK_CCA,
+    add_stuck_cca,
+    failing_for_stuck_cca,
+    failure_words,
+    shipped,
+)
 from webapp.api.presenters import HELD_UP
 
 MISSING_REGISTER = 'register_number = approval_register["next"]'
@@ -141,7 +148,7 @@ def test_any_exception_from_a_script_on_the_web_is_a_step_failure_with_an_incide
         with db.sessions() as session:
             incident = session.get_one(Incident, response.json["error"]["incident_id"])
         assert (incident.application_id, incident.element) == (application_id, "record_approval"), kind
-        assert kind.split()[0] in incident.message, kind
+        assert failure_words(kind) in incident.message, kind
         assert approver.get(f"/tasks?application_id={application_id}").json[0]["name"] == "cca_approval"
         assert officer.get(f"/applications/{application_id}").json["status"] == "awaiting_cadre_approval"
 

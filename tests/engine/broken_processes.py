@@ -28,6 +28,14 @@ BASE_EXCEPTIONS = {
     "MemoryError": "raise MemoryError",
     "RecursionError": "def deeper(n):\n        return deeper(n + 1)\n    deeper(0)",
 }
+# How an incident names each: the script budget reports running out of memory and too deep
+# a recursion in words; the others by the exception's name.
+_SAID = {"MemoryError": "ran out of memory", "RecursionError": "call themselves too deeply"}
+
+
+def failure_words(kind: str) -> str:
+    """What the incident of a BASE_EXCEPTIONS kind says."""
+    return _SAID.get(kind, kind.split()[0])
 
 
 def shipped(settings: Settings, name: str) -> str:

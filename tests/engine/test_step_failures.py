@@ -22,6 +22,7 @@ from tests.engine.broken_processes import (
     add_stuck_cca,
     deploy_text,
     failing_for_stuck_cca,
+    failure_words,
     shipped,
 )
 from tests.engine.flow import Flow
@@ -39,7 +40,7 @@ def test_any_exception_of_a_script_fails_the_step_naming_the_element(kind: str) 
     with pytest.raises(StepFailed) as failure:
         run_engine(workflow, lambda _w: None, None)
     assert failure.value.element == "the_script"
-    assert kind.split()[0] in failure.value.message
+    assert failure_words(kind) in failure.value.message
 
 
 def _stuck_reminders(db: Database, settings: Settings, statement: str) -> Flow:
@@ -72,7 +73,7 @@ def test_timer_round_records_the_failure_and_goes_on_with_the_next_instance(
     with db.sessions() as session:
         incident = session.scalars(select(Incident)).one()
     assert (incident.application_id, incident.element, incident.count) == (stuck, "remind_cca", 1)
-    assert incident.action == {"kind": "fire_timers"} and kind.split()[0] in incident.message
+    assert incident.action == {"kind": "fire_timers"} and failure_words(kind) in incident.message
     assert flow.open_tasks(stuck) == ["cca_approval"]
 
 
