@@ -26,8 +26,8 @@ from engine.bpmn.bundle import SpecBundle
 from engine.bpmn.scenario_format import Expectation, Scenario, TaskStep, TimerStep
 from engine.errors import StepFailed
 from engine.forms import validate_form
-from engine.host import NOTIFIABLE_ROLES
 from engine.lanes import LANE_ROLES
+from engine.notices import NoticeBox
 from engine.runtime import (
     current_data,
     new_workflow,
@@ -36,7 +36,7 @@ from engine.runtime import (
     status_property,
     task_properties,
 )
-from engine.sandbox import SandboxedEnvironment, SandboxError
+from engine.sandbox import SandboxedEnvironment
 from engine.statuses import is_final
 
 # SpiffWorkflow fires a timer once its deadline is strictly past: the clock moves just beyond.
@@ -70,21 +70,14 @@ class ScenarioResult:
         return f"scenario {self.process}/{self.name} fails{where}{element}: {self.message}"
 
 
-@dataclass(frozen=True)
-class Notice:
-    """A message a script sent during the rehearsal."""
-
-    to: str
-    subject: str
-
-
-class RehearsalHost:
-    """The helpers of engine/host.py, with every side effect recorded instead of written."""
+class RehearsalHost(NoticeBox):
+    """The helpers of engine/host.py, with every side effect recorded instead of written:
+    messages in `notices` (the same NoticeBox the real host uses), coupons in `coupon_code`."""
 
     def __init__(self, coupons: tuple[str, ...]) -> None:
+        super().__init__()
         self.pool = list(coupons)
         self.coupon_code: str | None = None
-        self.notices: list[Notice] = []
 
     def helpers(self) -> dict[str, Callable[..., Any]]:
         """The names scripts see: the same as the real host's (a test keeps them alike)."""
@@ -107,16 +100,6 @@ class RehearsalHost:
         """Record a code issued by hand."""
         self.coupon_code = code
         return code
-
-    def notify_officer(self, subject: str, body: str) -> None:
-        """Record a message to the applicant."""
-        self.notices.append(Notice("officer", str(subject)))
-
-    def notify_role(self, role: str, subject: str, body: str) -> None:
-        """Record a message to a role; refuse a role the real host refuses."""
-        if role not in NOTIFIABLE_ROLES:
-            raise SandboxError(f"cannot notify role '{role}'")
-        self.notices.append(Notice(role, str(subject)))
 
 
 class _Failed(Exception):
