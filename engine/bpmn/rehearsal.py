@@ -27,7 +27,7 @@ from engine.bpmn.scenario_format import Expectation, Scenario, TaskStep, TimerSt
 from engine.errors import StepFailed
 from engine.forms import validate_form
 from engine.lanes import LANE_ROLES
-from engine.notices import NoticeBox
+from engine.notices import Notice, NoticeBox
 from engine.runtime import (
     current_data,
     new_workflow,
@@ -57,6 +57,8 @@ class ScenarioResult:
     element: str | None = None
     field: str | None = None
     message: str | None = None
+    notices: tuple[Notice, ...] = ()
+    """The messages the process sent, in order (for checks of their texts)."""
 
     def describe(self) -> str:
         """One line naming the scenario, the step and the element, for a refusal's details."""
@@ -116,8 +118,9 @@ def run_scenario(scenario: Scenario, bundle: SpecBundle, forms: FormsByProcess) 
     """
     # Where the rehearsal is: 0 the start, 1.. the steps, None the final expectations.
     at: int | None = 0
+    host = RehearsalHost(scenario.coupons)
     try:
-        rehearsal = _Rehearsal(scenario, bundle, forms)
+        rehearsal = _Rehearsal(scenario, bundle, forms, host)
         for index, step in enumerate(scenario.steps):
             at = index + 1
             rehearsal.take(step, f"steps[{index}]")
@@ -130,15 +133,15 @@ def run_scenario(scenario: Scenario, bundle: SpecBundle, forms: FormsByProcess) 
     except Exception as error:  # a rehearsal must never break a deploy: report it as this scenario's failure
         message = f"the rehearsal stopped: {type(error).__name__}: {error}"
         return ScenarioResult(scenario.process, scenario.name, False, at, None, None, message)
-    return ScenarioResult(scenario.process, scenario.name, True)
+    return ScenarioResult(scenario.process, scenario.name, True, notices=tuple(host.notices))
 
 
 class _Rehearsal:
     """One workflow in memory, its clock, and what it has met so far."""
 
-    def __init__(self, scenario: Scenario, bundle: SpecBundle, forms: FormsByProcess) -> None:
+    def __init__(self, scenario: Scenario, bundle: SpecBundle, forms: FormsByProcess, host: RehearsalHost) -> None:
         self.forms = forms
-        self.host = RehearsalHost(scenario.coupons)
+        self.host = host
         self.clock = scenario.start_at
         cap = scenario.start_data.get("course_run", {}).get("reimbursement_cap_usd")
         self.context = {"reimbursement_cap_usd": cap} if isinstance(cap, int | float) else {}
