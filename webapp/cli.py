@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import os
 import sys
 import time
 from collections.abc import Iterator
@@ -13,7 +15,7 @@ import click
 from sqlalchemy.exc import SQLAlchemyError
 
 from engine.bootstrap import Database, init, open_database
-from engine.config import Settings, load_settings
+from engine.config import Settings, load_mail_settings, load_settings
 from engine.definitions import DeployResult, deploy
 from engine.errors import Conflict, DeployRefused, Invalid
 from engine.services.people import create_user
@@ -173,6 +175,32 @@ def timers_command(now_text: str | None, loop: bool) -> None:
             if not loop:
                 return
             time.sleep(30)
+
+
+@main.command("mail")
+@click.option("--loop", is_flag=True, help="Keep sending as mail arrives in the outbox.")
+@click.option(
+    "--poll",
+    type=click.FloatRange(min=0.1),
+    default=lambda: float(os.environ.get("IGOT_MAIL_POLL") or 10),
+    help="Seconds between looks at the outbox when it is empty (IGOT_MAIL_POLL, default 10).",
+)
+def mail_command(loop: bool, poll: float) -> None:
+    """Send the e-mail waiting in the outbox (once, or keep doing so)."""
+    from webapp import create_app
+    from webapp.mail.sender import Sender
+
+    _log_to_stderr()
+    with _open() as (_settings, database):
+        sender = Sender(create_app(), database.sessions, load_mail_settings())
+        if not loop:
+            click.echo(f"{sender.send_round()} mail(s) handled")
+            return
+        sender.run(poll)
+
+
+def _log_to_stderr() -> None:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
 
 
 @main.command("serve")
