@@ -18,8 +18,9 @@ from engine.bootstrap import Database, init, open_database
 from engine.config import Settings, load_mail_settings, load_settings
 from engine.definitions import DeployResult, deploy
 from engine.errors import Conflict, DeployRefused, Invalid
+from engine.services.digest import queue_digests
 from engine.services.people import create_user
-from engine.services.timers import fire_due_timers
+from engine.services.timers import fire_due_timers, next_timer_at
 
 
 @contextmanager
@@ -157,9 +158,19 @@ def _one_line(error: Exception) -> str:
 
 @main.command("timers")
 @click.option("--now", "now_text", default=None, help="Run as if at this ISO 8601 time (with offset).")
-@click.option("--loop", is_flag=True, help="Keep firing timers every 30 seconds.")
-def timers_command(now_text: str | None, loop: bool) -> None:
-    """Fire every due timer once (or keep doing so)."""
+@click.option("--loop", is_flag=True, help="Keep firing timers as they fall due.")
+@click.option(
+    "--poll",
+    type=click.FloatRange(min=0.1),
+    default=lambda: float(os.environ.get("IGOT_TIMER_POLL") or 30),
+    help="Longest sleep between rounds, in seconds (IGOT_TIMER_POLL, default 30).",
+)
+def timers_command(now_text: str | None, loop: bool, poll: float) -> None:
+    """Fire every due timer once (or keep doing so), and queue the daily digests when due.
+
+    With --loop the worker sleeps until the next timer falls due or `poll` seconds pass,
+    whichever comes first; each due instance moves in its own transaction.
+    """
     now: datetime | None = None
     if now_text:
         try:
@@ -168,13 +179,20 @@ def timers_command(now_text: str | None, loop: bool) -> None:
             raise click.BadParameter(f"not an ISO 8601 time: {now_text}", param_hint="--now") from error
         if now.tzinfo is None:
             raise click.BadParameter("give an offset, e.g. 2027-03-02T10:00:00+05:30", param_hint="--now")
+    _log_to_stderr()
+    mail = load_mail_settings()
     with _open() as (_settings, database):
         while True:
-            fired = fire_due_timers(database.sessions, now or datetime.now(UTC))
+            moment = now or datetime.now(UTC)
+            fired = fire_due_timers(database.sessions, moment)
+            queue_digests(database.sessions, moment, mail.digest_hour)
             click.echo(f"{fired} instance(s) moved by timers")
             if not loop:
                 return
-            time.sleep(30)
+            with database.sessions() as session:
+                due = next_timer_at(session)
+            wait = poll if due is None else min(poll, max((due - datetime.now(UTC)).total_seconds(), 0.0) + 1.0)
+            time.sleep(wait)
 
 
 @main.command("mail")
@@ -211,3 +229,7 @@ def serve_command(host: str, port: int) -> None:
     from webapp import create_app
 
     create_app().run(host=host, port=port)
+
+
+if __name__ == "__main__":
+    main()
