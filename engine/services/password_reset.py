@@ -18,9 +18,16 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from engine.errors import Invalid
+from engine.i18n import N_
 from engine.models import Officer, OutboxMail, PasswordReset, User
 from engine.services.auth import set_password
 from engine.services.people import staff_address
+
+RESET_ANSWER = N_(
+    "If an account has this e-mail address, a link to choose a new password is on its way. "
+    "The link works once, for 30 minutes."
+)
+"""The one answer to a request for a link, whether anyone has the address or not."""
 
 LINK_LIFETIME = timedelta(minutes=30)
 MAX_PER_HOUR = 3
@@ -35,7 +42,7 @@ def normalised_address(address: object) -> str:
     fields: dict[str, str] = {}
     value = staff_address(address, fields)
     if value is None:
-        raise Invalid("Enter your e-mail address", {"email": "Enter an e-mail address such as name@gov.in"})
+        raise Invalid(N_("Enter your e-mail address"), {"email": N_("Enter an e-mail address such as name@gov.in")})
     return value
 
 
@@ -81,8 +88,8 @@ def reset_password(session: Session, token: str, password: object, now: datetime
     user = user_with_address(session, reset.address) if reset is not None else None
     if reset is None or user is None:
         raise Invalid(
-            "This link cannot be used",
-            {"token": "The link has expired or has already been used; ask for a new one"},
+            N_("This link cannot be used"),
+            {"token": N_("The link has expired or has already been used; ask for a new one")},
         )
     set_password(session, user, password, now)
     session.execute(
