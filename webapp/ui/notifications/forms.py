@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import RadioField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired
 
 from webapp.ui.forms import Form
@@ -16,11 +20,11 @@ class MarkReadForm(Form):
 class DeliveryForm(Form):
     """One mail per message, or one summary a day."""
 
-    delivery = RadioField(
-        _l("How messages reach you by e-mail"),
-        [InputRequired(message=_l("Choose one."))],
-        choices=[
-            ("immediate", _l("One e-mail for each message, as it comes")),
-            ("daily", _l("One summary a day of what waits for you")),
-        ],
-    )
+    delivery = RadioField(_l("How messages reach you by e-mail"), [InputRequired(message=_l("Choose one."))])
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.delivery.choices = [
+            SelectChoice("immediate", _("One e-mail for each message, as it comes")),
+            SelectChoice("daily", _("One summary a day of what waits for you")),
+        ]
