@@ -8,7 +8,7 @@ import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import click
@@ -70,13 +70,20 @@ def _refused(what: str, message: str, details: list[str]) -> None:
 
 
 @main.command("demo")
-def demo_command() -> None:
+@click.option(
+    "--reminder-in",
+    type=click.IntRange(min=1),
+    default=120,
+    show_default=True,
+    help="Seconds after which a demo application's 7-day reminder falls due.",
+)
+def demo_command(reminder_in: int) -> None:
     """init, then demo users for every role and applications in several states."""
     from engine.demo import load_demo
 
     with _open() as (settings, database):
         init(settings, database)
-        logins = load_demo(database, settings, datetime.now(UTC))
+        logins = load_demo(database, settings, datetime.now(UTC), timedelta(seconds=reminder_in))
     click.echo("Demo data loaded. Sign in with any of these (username / password):")
     for username, roles, password in logins:
         click.echo(f"  {username:<14} {password:<16} {', '.join(roles)}")
