@@ -99,13 +99,14 @@ def user_group() -> None:
 @click.option("--role", "roles", multiple=True, required=True, help="Role to grant; repeat for several.")
 @click.option("--cca", default=None, help="CCA code, for a cca_approver.")
 @click.option("--password", default=None, help="Password (prompted for when left out).")
-def user_add(name: str, roles: tuple[str, ...], cca: str | None, password: str | None) -> None:
+@click.option("--email", default=None, help="E-mail address for the user's notifications.")
+def user_add(name: str, roles: tuple[str, ...], cca: str | None, password: str | None, email: str | None) -> None:
     """Create a user."""
     if password is None:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
     try:
         with _open() as (_settings, database), database.sessions() as session, session.begin():
-            create_user(session, name, str(password), list(roles), cca)
+            create_user(session, name, str(password), list(roles), cca, email)
     except Invalid as error:
         for field, message in error.fields.items():
             click.echo(f"{field}: {message}", err=True)
