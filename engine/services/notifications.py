@@ -9,8 +9,8 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from engine.errors import Invalid, NotFound
-from engine.models import Notification, User
-from engine.notifications import MAIL_DELIVERIES
+from engine.models import Notification, OutboxMail, User
+from engine.notifications import IMMEDIATE, MAIL_DELIVERIES
 
 
 def list_notifications(session: Session, user: User, limit: int = 50, offset: int = 0) -> list[Notification]:
@@ -73,8 +73,16 @@ def mark_all_read(session: Session, user: User, now: datetime) -> int:
 
 def set_mail_delivery(session: Session, user: User, delivery: object) -> None:
     """Choose how notifications reach the user by mail: "immediate" (one mail each) or "daily"
-    (one digest a day). Raises Invalid naming `delivery` for anything else."""
+    (one digest a day). Mail waiting for a digest is sent one by one after a switch to
+    immediate, so none is lost. Raises Invalid naming `delivery` for anything else."""
     if delivery not in MAIL_DELIVERIES:
         raise Invalid("Choose how mail reaches you", {"delivery": "Choose one of: " + ", ".join(MAIL_DELIVERIES)})
     user.mail_delivery = str(delivery)
+    if delivery == IMMEDIATE:
+        session.execute(
+            update(OutboxMail)
+            .where(OutboxMail.recipient_id == user.id, OutboxMail.status == "in_digest")
+            .values(status="pending")
+            .execution_options(synchronize_session=False)
+        )
     session.flush()

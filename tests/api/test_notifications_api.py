@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from flask.testing import FlaskClient
+from sqlalchemy import select
 
+from engine.bootstrap import Database
+from engine.models import OutboxMail, User
 from tests.api.conftest import Api, open_run, register
 
 
@@ -47,3 +50,20 @@ def test_mail_delivery_is_immediate_or_daily(staff: dict[str, Api]) -> None:
     assert cca.get("/me").json["mail_delivery"] == "daily"
     refused = cca.patch("/me/notifications", {"delivery": "weekly"})
     assert refused.status_code == 422 and "delivery" in refused.json["error"]["fields"]
+
+
+def test_mail_waiting_for_a_digest_is_sent_after_a_switch_back_to_immediate(
+    client: FlaskClient, staff: dict[str, Api], db: Database
+) -> None:
+    cca = staff["cca"]
+    cca.patch("/me/notifications", {"delivery": "daily"})
+    _messages_for_approver(client, staff, 2)
+    assert _statuses(db, "cca") == ["in_digest", "in_digest"]
+    cca.patch("/me/notifications", {"delivery": "immediate"})
+    assert _statuses(db, "cca") == ["pending", "pending"]
+
+
+def _statuses(db: Database, username: str) -> list[str]:
+    with db.sessions() as session:
+        user_id = session.scalars(select(User.id).where(User.username == username)).one()
+        return list(session.scalars(select(OutboxMail.status).where(OutboxMail.recipient_id == user_id)))
