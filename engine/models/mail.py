@@ -11,9 +11,6 @@ from sqlalchemy.orm import Mapped, mapped_column
 from engine.db import Base
 from engine.models.types import UTCDateTime, utcnow
 
-MAIL_KINDS = ("notification", "digest", "password_reset")
-MAIL_STATUSES = ("pending", "in_digest", "digested", "sent", "logged", "no_address", "dropped", "failed")
-
 
 class OutboxMail(Base):
     """One e-mail to send, written in the same transaction as what caused it.
