@@ -38,9 +38,11 @@ i18n: setup
 	$(BIN)/pybabel update -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS) -D messages --ignore-obsolete
 	rm $(TRANSLATIONS)/messages.pot
 
+# The web application, the timer worker, the mail sender and a local SMTP sink (mail lands in
+# instance/mail/new), together under honcho (Procfile); Ctrl-C stops them all.
 run: setup
 	$(BIN)/igot demo
-	$(BIN)/igot serve --host 127.0.0.1 --port 5000
+	PATH="$(CURDIR)/$(BIN):$$PATH" IGOT_SMTP_HOST=127.0.0.1 IGOT_SMTP_PORT=8025 $(BIN)/honcho -f Procfile start
 
 lint: setup
 	$(BIN)/ruff check engine webapp tests benchmarks

@@ -79,3 +79,37 @@ def _positive(name: str, text: str) -> float:
     if not value > 0 or math.isinf(value):
         raise ValueError(f"{name} must be a positive number, not {text!r}")
     return value
+
+
+@dataclass(frozen=True)
+class MailSettings:
+    """How mail leaves: an SMTP server, or (no host set) the log.
+
+    IGOT_SMTP_HOST, IGOT_SMTP_PORT (default 25), IGOT_SMTP_USER and IGOT_SMTP_PASSWORD
+    (both or neither), IGOT_SMTP_STARTTLS ("1"/"true"/"yes" to upgrade the connection),
+    IGOT_MAIL_FROM (the From address), IGOT_BASE_URL (the site's address, for the links
+    in mail), IGOT_DIGEST_HOUR (0 to 23: when the daily digests go out, India time).
+    """
+
+    smtp_host: str | None
+    smtp_port: int
+    smtp_user: str | None
+    smtp_password: str | None
+    starttls: bool
+    mail_from: str
+    base_url: str
+    digest_hour: int
+
+
+def load_mail_settings() -> MailSettings:
+    """Read the mail settings from the environment (defaults: no SMTP server, so mail is logged)."""
+    return MailSettings(
+        smtp_host=os.environ.get("IGOT_SMTP_HOST") or None,
+        smtp_port=int(os.environ.get("IGOT_SMTP_PORT") or 25),
+        smtp_user=os.environ.get("IGOT_SMTP_USER") or None,
+        smtp_password=os.environ.get("IGOT_SMTP_PASSWORD") or None,
+        starttls=(os.environ.get("IGOT_SMTP_STARTTLS") or "").lower() in ("1", "true", "yes"),
+        mail_from=os.environ.get("IGOT_MAIL_FROM") or "iGOT MicroMasters <no-reply@igot.example.gov.in>",
+        base_url=(os.environ.get("IGOT_BASE_URL") or "http://127.0.0.1:5000").rstrip("/"),
+        digest_hour=min(max(int(os.environ.get("IGOT_DIGEST_HOUR") or 9), 0), 23),
+    )

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from engine.bootstrap import Database
 from engine.config import Settings
 from engine.models import Application, Coupon, CourseRun, HumanTask, User
+from engine.notifications import DAILY
 from engine.services.applications import submit_application
 from engine.services.people import create_user, register_officer
 from engine.services.reference import create_course_run
@@ -41,22 +42,32 @@ OFFICERS: tuple[dict[str, Any], ...] = (
     {"username": "meera", "full_name": "Meera Iyer", "service": "CSS_A", "cca": "DOPT-CSS", "joined": "2014-01-15"},
     {"username": "rahul", "full_name": "Rahul Verma", "service": "OTHER", "cca": "MH-GAD", "joined": "2016-03-01"},
     {"username": "fatima", "full_name": "Fatima Khan", "service": "SCS", "cca": "MH-GAD", "joined": "2013-07-01"},
+    {"username": "kiran", "full_name": "Kiran Patil", "service": "SCS", "cca": "KA-DPAR", "joined": "2014-04-01"},
 )
 
 
-def load_demo(database: Database, settings: Settings, now: datetime) -> list[tuple[str, list[str], str]]:
-    """Create the demo users, runs and applications; return the logins to print."""
+def load_demo(
+    database: Database, settings: Settings, now: datetime, reminder_in: timedelta = timedelta(minutes=2)
+) -> list[tuple[str, list[str], str]]:
+    """Create the demo users, runs and applications; return the logins to print.
+
+    One application has waited for its CCA 7 days less `reminder_in`, so the timer worker
+    sends the 7-day reminder (and its mail) that long after the demo is loaded.
+    """
     with database.sessions() as session, session.begin():
         if session.scalars(select(User.id).where(User.username == "admin")).first() is None:
-            _populate(session, settings, now)
+            _populate(session, settings, now, reminder_in)
     return [(name, roles, DEMO_PASSWORD) for name, roles, _cca in STAFF] + [
         (officer["username"], ["officer"], DEMO_PASSWORD) for officer in OFFICERS
     ]
 
 
-def _populate(session: Session, settings: Settings, now: datetime) -> None:
+def _populate(session: Session, settings: Settings, now: datetime, reminder_in: timedelta) -> None:
     for username, roles, cca in STAFF:
-        create_user(session, username, DEMO_PASSWORD, roles, cca)
+        user = create_user(session, username, DEMO_PASSWORD, roles, cca, email=f"{username}@demo.example.gov.in")
+        if username == "dopt":
+            user.mail_delivery = DAILY  # DoPT's desk takes one summary a day
+
     officers = {spec["username"]: _officer(session, spec, now.date()) for spec in OFFICERS}
     today = now.date()
     open_runs = {code: _run(session, code, today + timedelta(days=30), today + timedelta(days=20)) for code in _codes()}
@@ -71,6 +82,8 @@ def _populate(session: Session, settings: Settings, now: datetime) -> None:
 
     # Waiting for the Karnataka CCA to approve.
     submit_application(session, officers["asha"], open_runs["CGP"].id, True, now)
+    # Waiting for the Karnataka CCA for 7 days less `reminder_in`: the reminder fires soon after start-up.
+    submit_application(session, officers["kiran"], open_runs["DRRE"].id, True, now - timedelta(days=7) + reminder_in)
     # Approved by the IAS CCA; waiting for DoPT.
     vikram = submit_application(session, officers["vikram"], open_runs["DASS"].id, True, now)
     _work(session, staff["cca.ias"], vikram, {"decision": "approve", "remarks": "Recommended."}, settings, now)

@@ -1,4 +1,8 @@
-"""What scripts may call: the rules, and side effects written into the step's transaction."""
+"""What scripts may call: the rules, and side effects written into the step's transaction.
+
+Coupons are written at once; messages are collected (engine/notices.py) and written when
+the step is saved, so that one event makes one message (engine/notifications.py).
+"""
 
 from __future__ import annotations
 
@@ -10,16 +14,18 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine import rules
-from engine.models import Application, Coupon, Notification, User, UserRole
-from engine.sandbox import SandboxError
-
-NOTIFIABLE_ROLES = ("cca_approver", "dopt", "course_team", "finance")
+from engine.models import Application, Coupon
+from engine.notices import NoticeBox
 
 
-class ScriptHost:
-    """Helpers bound to one application and one step; every write joins the step's session."""
+class ScriptHost(NoticeBox):
+    """Helpers bound to one application and one step; every write joins the step's session.
+
+    The messages scripts send wait in `notices` (NoticeBox) for the step's save.
+    """
 
     def __init__(self, session: Session, application: Application, actor: str, now: datetime) -> None:
+        super().__init__()
         self.session = session
         self.application = application
         self.actor = actor
@@ -72,28 +78,3 @@ class ScriptHost:
         )
         self.application.coupon_code = code
         return code
-
-    def notify_officer(self, subject: str, body: str) -> None:
-        """Tell the applicant something."""
-        self._notify([self.application.officer_id], subject, body)
-
-    def notify_role(self, role: str, subject: str, body: str) -> None:
-        """Tell every holder of a role; CCA approvers only of the application's CCA."""
-        if role not in NOTIFIABLE_ROLES:
-            raise SandboxError(f"cannot notify role '{role}'")
-        query = select(User.id).join(UserRole).where(UserRole.role == role)
-        if role == "cca_approver":
-            query = query.where(User.cca_code == self.application.cca_code)
-        self._notify(list(self.session.scalars(query)), subject, body)
-
-    def _notify(self, user_ids: list[int], subject: str, body: str) -> None:
-        for user_id in user_ids:
-            self.session.add(
-                Notification(
-                    recipient_id=user_id,
-                    at=self.now,
-                    subject=str(subject)[:255],
-                    body=str(body),
-                    application_id=self.application.id,
-                )
-            )

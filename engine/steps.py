@@ -25,7 +25,9 @@ from engine.host import ScriptHost
 from engine.incidents import record_failure, resolve_settled
 from engine.instructions import INSTRUCTIONS_PLACEHOLDER, InstructionsFailed, TemplateFailure, render_instructions
 from engine.lanes import LANE_ROLES
-from engine.models import Application, AuditEntry, HumanTask, Notification, ProcessInstance
+from engine.models import Application, AuditEntry, HumanTask, ProcessInstance
+from engine.notices import Notice
+from engine.notifications import write_notifications
 from engine.runtime import (
     boundary_deadline,
     current_data,
@@ -51,9 +53,10 @@ def start_process(
 
     Raises StepFailed (with the application and a StartProcess action) when the start fails.
     """
+    host = ScriptHost(session, application, actor, now)
     try:
         bundle = bundle_for_new_instance(session, key)
-        environment = SandboxedEnvironment(ScriptHost(session, application, actor, now).helpers())
+        environment = SandboxedEnvironment(host.helpers())
         workflow = new_workflow(bundle, data, environment)
         run_engine(workflow, StartProcess(key, actor).apply, now)
     except StepFailed as error:
@@ -70,7 +73,8 @@ def start_process(
     session.flush()
     application.instance_id = instance.id
     _sync_application(application, workflow, now)
-    _sync_tasks(session, instance, workflow, application, bundle, now, new=True)
+    opened = _sync_tasks(session, instance, workflow, application, bundle, now, new=True)
+    write_notifications(session, application, host.notices, opened, now)
     _record_template_failures(session, instance, application, workflow, now)
     _flush(session)
     return workflow
@@ -102,12 +106,12 @@ def advance(
     if instance.status != "running":
         raise Conflict(_not_running(instance))
     try:
-        workflow, bundle = _load(session, instance, application, actor, now)
+        workflow, bundle, host = _load(session, instance, application, actor, now)
         run_engine(workflow, action.apply, now)
     except StepFailed as error:
         error.instance_id, error.application_id, error.action = instance.id, application.id, action
         raise
-    _save(session, instance, workflow, application, bundle, now)
+    _save(session, instance, workflow, application, bundle, host.notices, now)
     resolve_settled(session, instance, workflow, actor, now)
     return workflow
 
@@ -124,11 +128,12 @@ def load(
 
 def _load(
     session: Session, instance: ProcessInstance, application: Application, actor: str, now: datetime
-) -> tuple[BpmnWorkflow, SpecBundle]:
+) -> tuple[BpmnWorkflow, SpecBundle, ScriptHost]:
     bundle = bundle_by_ids(session, instance.process_key, instance.bundle)
-    environment = SandboxedEnvironment(ScriptHost(session, application, actor, now).helpers())
+    host = ScriptHost(session, application, actor, now)
+    environment = SandboxedEnvironment(host.helpers())
     with step_failures():
-        return load_workflow(instance.state, bundle, environment), bundle
+        return load_workflow(instance.state, bundle, environment), bundle, host
 
 
 def _not_running(instance: ProcessInstance) -> str:
@@ -181,7 +186,8 @@ def save_repaired(
     if status == "suspended":
         instance.status = status
     _sync_application(application, workflow, now)
-    _sync_tasks(session, instance, workflow, application, bundle, now, refresh=True)
+    opened = _sync_tasks(session, instance, workflow, application, bundle, now, refresh=True)
+    write_notifications(session, application, [], opened, now)
     _flush(session)
 
 
@@ -191,11 +197,13 @@ def _save(
     workflow: BpmnWorkflow,
     application: Application,
     bundle: SpecBundle,
+    notices: list[Notice],
     now: datetime,
 ) -> None:
     _record_state(instance, workflow, now)
     _sync_application(application, workflow, now)
-    _sync_tasks(session, instance, workflow, application, bundle, now)
+    opened = _sync_tasks(session, instance, workflow, application, bundle, now)
+    write_notifications(session, application, notices, opened, now)
     _record_template_failures(session, instance, application, workflow, now)
     _flush(session)
 
@@ -253,7 +261,10 @@ def _sync_tasks(
     now: datetime,
     new: bool = False,
     refresh: bool = False,
-) -> None:
+) -> list[HumanTask]:
+    """Open an inbox row for each task newly READY, close the rows of tasks no longer so;
+    return the rows opened."""
+    opened: list[HumanTask] = []
     ready = {str(task.id): task for task in ready_user_tasks(workflow)}
     existing: dict[str, HumanTask] = {}
     if not new:
@@ -274,8 +285,7 @@ def _sync_tasks(
         )
         _describe_row(row, task, application, bundle)
         session.add(row)
-        if row.role == "officer":
-            _tell_officer_what_to_do(session, application, row.title, row.instructions, now)
+        opened.append(row)
         session.add(
             AuditEntry(
                 at=now,
@@ -287,6 +297,7 @@ def _sync_tasks(
                 detail={"lane": row.lane},
             )
         )
+    return opened
 
 
 def _describe_row(row: HumanTask, task: Any, application: Application, bundle: SpecBundle) -> None:
@@ -312,21 +323,6 @@ def _describe_row(row: HumanTask, task: Any, application: Application, bundle: S
 def row_title(task: Any) -> str:
     """The task's name as drawn in the diagram, else its id."""
     return str(task.task_spec.bpmn_name or task_name(task))
-
-
-def _tell_officer_what_to_do(
-    session: Session, application: Application, title: str, instructions: str | None, now: datetime
-) -> None:
-    # Officers use the system rarely: each task waiting for them is also a message.
-    session.add(
-        Notification(
-            recipient_id=application.officer_id,
-            at=now,
-            subject=f"Action needed: {title}"[:255],
-            body=instructions or "Open your application to continue.",
-            application_id=application.id,
-        )
-    )
 
 
 def _close_tasks(

@@ -56,7 +56,8 @@ def make_officer(session: Session, **overrides: Any) -> User:
 
 
 def make_staff(session: Session, role: str, cca: str | None = None, username: str | None = None) -> User:
-    return create_user(session, username or f"{role}{_next()}", "secret-password", [role], cca)
+    name = username or f"{role}{_next()}"
+    return create_user(session, name, "secret-password", [role], cca, email=f"{name}@staff.example.gov.in")
 
 
 def make_run(

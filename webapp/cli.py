@@ -2,22 +2,25 @@
 
 from __future__ import annotations
 
+import logging
+import os
 import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import click
 from sqlalchemy.exc import SQLAlchemyError
 
 from engine.bootstrap import Database, init, open_database
-from engine.config import Settings, load_settings
+from engine.config import Settings, load_mail_settings, load_settings
 from engine.definitions import DeployResult, deploy
 from engine.errors import Conflict, DeployRefused, Invalid
+from engine.services.digest import queue_digests
 from engine.services.people import create_user
-from engine.services.timers import fire_due_timers
+from engine.services.timers import fire_due_timers, next_timer_at
 
 
 @contextmanager
@@ -67,13 +70,20 @@ def _refused(what: str, message: str, details: list[str]) -> None:
 
 
 @main.command("demo")
-def demo_command() -> None:
+@click.option(
+    "--reminder-in",
+    type=click.IntRange(min=1),
+    default=120,
+    show_default=True,
+    help="Seconds after which a demo application's 7-day reminder falls due.",
+)
+def demo_command(reminder_in: int) -> None:
     """init, then demo users for every role and applications in several states."""
     from engine.demo import load_demo
 
     with _open() as (settings, database):
         init(settings, database)
-        logins = load_demo(database, settings, datetime.now(UTC))
+        logins = load_demo(database, settings, datetime.now(UTC), timedelta(seconds=reminder_in))
     click.echo("Demo data loaded. Sign in with any of these (username / password):")
     for username, roles, password in logins:
         click.echo(f"  {username:<14} {password:<16} {', '.join(roles)}")
@@ -89,13 +99,14 @@ def user_group() -> None:
 @click.option("--role", "roles", multiple=True, required=True, help="Role to grant; repeat for several.")
 @click.option("--cca", default=None, help="CCA code, for a cca_approver.")
 @click.option("--password", default=None, help="Password (prompted for when left out).")
-def user_add(name: str, roles: tuple[str, ...], cca: str | None, password: str | None) -> None:
+@click.option("--email", default=None, help="E-mail address for the user's notifications.")
+def user_add(name: str, roles: tuple[str, ...], cca: str | None, password: str | None, email: str | None) -> None:
     """Create a user."""
     if password is None:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
     try:
         with _open() as (_settings, database), database.sessions() as session, session.begin():
-            create_user(session, name, str(password), list(roles), cca)
+            create_user(session, name, str(password), list(roles), cca, email)
     except Invalid as error:
         for field, message in error.fields.items():
             click.echo(f"{field}: {message}", err=True)
@@ -155,9 +166,19 @@ def _one_line(error: Exception) -> str:
 
 @main.command("timers")
 @click.option("--now", "now_text", default=None, help="Run as if at this ISO 8601 time (with offset).")
-@click.option("--loop", is_flag=True, help="Keep firing timers every 30 seconds.")
-def timers_command(now_text: str | None, loop: bool) -> None:
-    """Fire every due timer once (or keep doing so)."""
+@click.option("--loop", is_flag=True, help="Keep firing timers as they fall due.")
+@click.option(
+    "--poll",
+    type=click.FloatRange(min=0.1),
+    default=lambda: float(os.environ.get("IGOT_TIMER_POLL") or 30),
+    help="Longest sleep between rounds, in seconds (IGOT_TIMER_POLL, default 30).",
+)
+def timers_command(now_text: str | None, loop: bool, poll: float) -> None:
+    """Fire every due timer once (or keep doing so), and queue the daily digests when due.
+
+    With --loop the worker sleeps until the next timer falls due or `poll` seconds pass,
+    whichever comes first; each due instance moves in its own transaction.
+    """
     now: datetime | None = None
     if now_text:
         try:
@@ -166,13 +187,46 @@ def timers_command(now_text: str | None, loop: bool) -> None:
             raise click.BadParameter(f"not an ISO 8601 time: {now_text}", param_hint="--now") from error
         if now.tzinfo is None:
             raise click.BadParameter("give an offset, e.g. 2027-03-02T10:00:00+05:30", param_hint="--now")
+    _log_to_stderr()
+    mail = load_mail_settings()
     with _open() as (_settings, database):
         while True:
-            fired = fire_due_timers(database.sessions, now or datetime.now(UTC))
+            moment = now or datetime.now(UTC)
+            fired = fire_due_timers(database.sessions, moment)
+            queue_digests(database.sessions, moment, mail.digest_hour)
             click.echo(f"{fired} instance(s) moved by timers")
             if not loop:
                 return
-            time.sleep(30)
+            with database.sessions() as session:
+                due = next_timer_at(session)
+            wait = poll if due is None else min(poll, max((due - datetime.now(UTC)).total_seconds(), 0.0) + 1.0)
+            time.sleep(wait)
+
+
+@main.command("mail")
+@click.option("--loop", is_flag=True, help="Keep sending as mail arrives in the outbox.")
+@click.option(
+    "--poll",
+    type=click.FloatRange(min=0.1),
+    default=lambda: float(os.environ.get("IGOT_MAIL_POLL") or 10),
+    help="Seconds between looks at the outbox when it is empty (IGOT_MAIL_POLL, default 10).",
+)
+def mail_command(loop: bool, poll: float) -> None:
+    """Send the e-mail waiting in the outbox (once, or keep doing so)."""
+    from webapp import create_app
+    from webapp.mail.sender import Sender
+
+    _log_to_stderr()
+    with _open() as (_settings, database):
+        sender = Sender(create_app(), database.sessions, load_mail_settings())
+        if not loop:
+            click.echo(f"{sender.send_round()} mail(s) handled")
+            return
+        sender.run(poll)
+
+
+def _log_to_stderr() -> None:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
 
 
 @main.command("serve")
@@ -183,3 +237,7 @@ def serve_command(host: str, port: int) -> None:
     from webapp import create_app
 
     create_app().run(host=host, port=port)
+
+
+if __name__ == "__main__":
+    main()

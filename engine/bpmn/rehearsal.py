@@ -26,8 +26,8 @@ from engine.bpmn.bundle import SpecBundle
 from engine.bpmn.scenario_format import Expectation, Scenario, TaskStep, TimerStep
 from engine.errors import StepFailed
 from engine.forms import validate_form
-from engine.host import NOTIFIABLE_ROLES
 from engine.lanes import LANE_ROLES
+from engine.notices import Notice, NoticeBox
 from engine.runtime import (
     current_data,
     new_workflow,
@@ -36,7 +36,7 @@ from engine.runtime import (
     status_property,
     task_properties,
 )
-from engine.sandbox import SandboxedEnvironment, SandboxError
+from engine.sandbox import SandboxedEnvironment
 from engine.statuses import is_final
 
 # SpiffWorkflow fires a timer once its deadline is strictly past: the clock moves just beyond.
@@ -57,6 +57,8 @@ class ScenarioResult:
     element: str | None = None
     field: str | None = None
     message: str | None = None
+    notices: tuple[Notice, ...] = ()
+    """The messages the process sent, in order (for checks of their texts)."""
 
     def describe(self) -> str:
         """One line naming the scenario, the step and the element, for a refusal's details."""
@@ -70,21 +72,14 @@ class ScenarioResult:
         return f"scenario {self.process}/{self.name} fails{where}{element}: {self.message}"
 
 
-@dataclass(frozen=True)
-class Notice:
-    """A message a script sent during the rehearsal."""
-
-    to: str
-    subject: str
-
-
-class RehearsalHost:
-    """The helpers of engine/host.py, with every side effect recorded instead of written."""
+class RehearsalHost(NoticeBox):
+    """The helpers of engine/host.py, with every side effect recorded instead of written:
+    messages in `notices` (the same NoticeBox the real host uses), coupons in `coupon_code`."""
 
     def __init__(self, coupons: tuple[str, ...]) -> None:
+        super().__init__()
         self.pool = list(coupons)
         self.coupon_code: str | None = None
-        self.notices: list[Notice] = []
 
     def helpers(self) -> dict[str, Callable[..., Any]]:
         """The names scripts see: the same as the real host's (a test keeps them alike)."""
@@ -108,16 +103,6 @@ class RehearsalHost:
         self.coupon_code = code
         return code
 
-    def notify_officer(self, subject: str, body: str) -> None:
-        """Record a message to the applicant."""
-        self.notices.append(Notice("officer", str(subject)))
-
-    def notify_role(self, role: str, subject: str, body: str) -> None:
-        """Record a message to a role; refuse a role the real host refuses."""
-        if role not in NOTIFIABLE_ROLES:
-            raise SandboxError(f"cannot notify role '{role}'")
-        self.notices.append(Notice(role, str(subject)))
-
 
 class _Failed(Exception):
     def __init__(self, message: str, element: str | None = None, field: str | None = None) -> None:
@@ -133,8 +118,9 @@ def run_scenario(scenario: Scenario, bundle: SpecBundle, forms: FormsByProcess) 
     """
     # Where the rehearsal is: 0 the start, 1.. the steps, None the final expectations.
     at: int | None = 0
+    host = RehearsalHost(scenario.coupons)
     try:
-        rehearsal = _Rehearsal(scenario, bundle, forms)
+        rehearsal = _Rehearsal(scenario, bundle, forms, host)
         for index, step in enumerate(scenario.steps):
             at = index + 1
             rehearsal.take(step, f"steps[{index}]")
@@ -147,15 +133,15 @@ def run_scenario(scenario: Scenario, bundle: SpecBundle, forms: FormsByProcess) 
     except Exception as error:  # a rehearsal must never break a deploy: report it as this scenario's failure
         message = f"the rehearsal stopped: {type(error).__name__}: {error}"
         return ScenarioResult(scenario.process, scenario.name, False, at, None, None, message)
-    return ScenarioResult(scenario.process, scenario.name, True)
+    return ScenarioResult(scenario.process, scenario.name, True, notices=tuple(host.notices))
 
 
 class _Rehearsal:
     """One workflow in memory, its clock, and what it has met so far."""
 
-    def __init__(self, scenario: Scenario, bundle: SpecBundle, forms: FormsByProcess) -> None:
+    def __init__(self, scenario: Scenario, bundle: SpecBundle, forms: FormsByProcess, host: RehearsalHost) -> None:
         self.forms = forms
-        self.host = RehearsalHost(scenario.coupons)
+        self.host = host
         self.clock = scenario.start_at
         cap = scenario.start_data.get("course_run", {}).get("reimbursement_cap_usd")
         self.context = {"reimbursement_cap_usd": cap} if isinstance(cap, int | float) else {}

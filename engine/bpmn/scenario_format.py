@@ -48,8 +48,8 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinitio
 
 from engine.bpmn.profiles import PROFILES, start_data
 from engine.errors import Invalid
-from engine.host import NOTIFIABLE_ROLES
 from engine.lanes import LANE_ROLES
+from engine.notices import NOTIFIABLE_ROLES
 from engine.statuses import ALL_STATUSES
 
 SCENARIO_NAME = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")

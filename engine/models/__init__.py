@@ -2,6 +2,7 @@
 
 from engine.models.applications import Application, Coupon, Notification, Upload
 from engine.models.audit import AuditEntry, Incident
+from engine.models.mail import OutboxMail, PasswordReset
 from engine.models.people import AuthToken, Officer, User, UserRole
 from engine.models.process import FormSchema, HumanTask, ProcessDefinition, ProcessInstance, ProcessScenario
 from engine.models.reference import CCA, Course, CourseRun
@@ -19,6 +20,8 @@ __all__ = [
     "Incident",
     "Notification",
     "Officer",
+    "OutboxMail",
+    "PasswordReset",
     "ProcessDefinition",
     "ProcessInstance",
     "ProcessScenario",

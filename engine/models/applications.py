@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from engine.db import Base
@@ -64,9 +64,18 @@ class Upload(Base):
 
 
 class Notification(Base):
-    """A message to one user, written in the same transaction as the step that caused it."""
+    """A message to one user, written in the same transaction as the step that caused it.
+
+    `subject` and `body` are the English text (the API's language). A message a process
+    wrote in its diagram carries its Hindi beside it (`subject_hi`, `body_hi`, None when
+    the diagram gave none); a message the engine makes carries `catalogue`, the
+    `{"subject": Message, "body": Message}` JSON of engine/i18n.py, which the web and mail
+    layers translate with the gettext catalogue. `task_id` names the user task the message
+    asks the reader to work (its page is the link), `read_at` when the reader marked it read.
+    """
 
     __tablename__ = "notifications"
+    __table_args__ = (Index("ix_notifications_unread", "recipient_id", "read_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     recipient_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
@@ -74,3 +83,8 @@ class Notification(Base):
     subject: Mapped[str] = mapped_column(String(255))
     body: Mapped[str] = mapped_column(Text)
     application_id: Mapped[int | None] = mapped_column(ForeignKey("applications.id"), nullable=True)
+    subject_hi: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    body_hi: Mapped[str | None] = mapped_column(Text, nullable=True)
+    catalogue: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    task_id: Mapped[str | None] = mapped_column(String(36), nullable=True)
+    read_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)

@@ -15,7 +15,9 @@ class User(Base):
     """Anyone who signs in. Roles are rows of UserRole; cca_code binds a CCA approver.
 
     `language` is the person's choice of language for pages and mail ("en", "hi"), or None
-    when they have not chosen.
+    when they have not chosen. `email` is a staff member's address (an officer's is on the
+    profile, `Officer.email`; see `mail_address`). `mail_delivery` says how notifications
+    reach the person by mail: "immediate" (one mail each) or "daily" (one digest a day).
     """
 
     __tablename__ = "users"
@@ -27,6 +29,8 @@ class User(Base):
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     language: Mapped[str | None] = mapped_column(String(8), nullable=True)
+    email: Mapped[str | None] = mapped_column(String(254), nullable=True, unique=True, index=True)
+    mail_delivery: Mapped[str] = mapped_column(String(16), default="immediate", server_default="immediate")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     role_rows: Mapped[list[UserRole]] = relationship(
@@ -42,6 +46,11 @@ class User(Base):
     def has_role(self, role: str) -> bool:
         """True when the user holds the role."""
         return any(row.role == role for row in self.role_rows)
+
+    @property
+    def mail_address(self) -> str | None:
+        """Where mail to this person goes: the officer profile's address, else the user's, else None."""
+        return self.officer.email if self.officer is not None else self.email
 
 
 class UserRole(Base):

@@ -31,10 +31,23 @@ def password_problem(password: Any) -> str | None:
     return None
 
 
-def create_user(session: Session, username: str, password: str, roles: list[str], cca_code: str | None = None) -> User:
-    """Create a user with roles; a CCA approver must be bound to an existing CCA."""
+def create_user(
+    session: Session,
+    username: str,
+    password: str,
+    roles: list[str],
+    cca_code: str | None = None,
+    email: str | None = None,
+) -> User:
+    """Create a user with roles; a CCA approver must be bound to an existing CCA.
+
+    `email` (optional) is where the user's notifications are mailed (an officer's address
+    is on the officer profile instead); it must be a unique address. Raises Invalid naming
+    each bad field, Conflict when the username or the address is taken.
+    """
     fields: dict[str, str] = {}
     _check_username(username, fields)
+    address = staff_address(email, fields)
     problem = password_problem(password)
     if problem:
         fields["password"] = problem
@@ -48,11 +61,26 @@ def create_user(session: Session, username: str, password: str, roles: list[str]
         raise Invalid("The user cannot be created", fields)
     if session.scalars(select(User.id).where(func.lower(User.username) == username.lower())).first():
         raise Conflict(f"username {username} is taken")
-    user = User(username=username, password_hash=hash_password(password), cca_code=cca_code)
+    if address is not None and session.scalars(select(User.id).where(func.lower(User.email) == address)).first():
+        raise Conflict("another user has this e-mail address")
+    user = User(username=username, password_hash=hash_password(password), cca_code=cca_code, email=address)
     user.role_rows = [UserRole(role=role) for role in sorted(set(roles))]
     session.add(user)
     session.flush()
     return user
+
+
+def staff_address(email: object, fields: dict[str, str]) -> str | None:
+    """A staff user's e-mail address, trimmed and in lower case (None when not given); a bad one
+    is named in `fields["email"]`."""
+    if email is None or email == "":
+        return None
+    text = email.strip().lower() if isinstance(email, str) else ""
+    local, _, domain = text.partition("@")
+    if not local or "." not in domain or len(text) > 254 or any(ch.isspace() for ch in text):
+        fields["email"] = "Enter an e-mail address such as name@gov.in"
+        return None
+    return text
 
 
 def _check_username(username: Any, fields: dict[str, str]) -> None:

@@ -13,7 +13,6 @@ from engine.models import (
     Application,
     AuditEntry,
     HumanTask,
-    Notification,
     Officer,
     ProcessDefinition,
     ProcessInstance,
@@ -163,14 +162,3 @@ def processes_of(session: Session, applications: list[Application]) -> dict[int,
         )
         for row in rows
     }
-
-
-def notifications_for(session: Session, user: User, limit: int = 200) -> list[Notification]:
-    """Messages sent to the user, newest first."""
-    query = (
-        select(Notification)
-        .where(Notification.recipient_id == user.id)
-        .order_by(Notification.at.desc(), Notification.id.desc())
-        .limit(limit)
-    )
-    return list(session.scalars(query))

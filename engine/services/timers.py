@@ -6,7 +6,7 @@ import logging
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from engine.actions import FireTimers
@@ -31,6 +31,14 @@ def due_instance_ids(session: Session, now: datetime) -> list[int]:
             .order_by(ProcessInstance.next_due_at)
         )
     )
+
+
+def next_timer_at(session: Session) -> datetime | None:
+    """The earliest deadline of a running instance (None when no timer waits)."""
+    moment: datetime | None = session.scalar(
+        select(func.min(ProcessInstance.next_due_at)).where(ProcessInstance.status == "running")
+    )
+    return moment
 
 
 def fire_due_timers(make_session: sessionmaker[Any], now: datetime) -> int:
@@ -93,7 +101,16 @@ def fire_instance(session: Session, instance_id: int, now: datetime) -> bool:
         return False
     application = session.scalars(select(Application).where(Application.instance_id == instance.id)).one()
     before = application.status
+    due_at = instance.next_due_at
     advance(session, instance, application, FireTimers(), "system", now)
+    log.info(
+        "timers of application %s (instance %s, due %s) fired: %s -> %s",
+        application.id,
+        instance.id,
+        due_at.isoformat() if due_at else "-",
+        before,
+        application.status,
+    )
     session.add(
         AuditEntry(
             at=now,

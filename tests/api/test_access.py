@@ -26,6 +26,10 @@ ROLES = [
 ALL_SIGNED_IN = {role: 200 for role in ROLES if role != "anonymous"}
 
 
+def EVERYONE(status: int) -> dict[str, int]:
+    return dict.fromkeys(ROLES, status)
+
+
 def _only(ok: int, allowed: list[str], otherwise: int = 403) -> dict[str, int]:
     return {role: (ok if role in allowed else otherwise) for role in ROLES if role != "anonymous"}
 
@@ -45,6 +49,7 @@ def test_every_endpoint_answers_every_role_as_the_policy_says(
     form = (settings.forms_dir / "verify_claim.schema.json").read_bytes()
     scenario = json.loads((settings.processes_dir / "scenarios" / "cadre_approval" / "approved.json").read_text())
     upload_id = users["officer"].upload()
+    note_id = users["cca"].get("/notifications").json[0]["id"]
     counter = {"n": 0}
 
     def fresh(prefix: str) -> str:
@@ -60,6 +65,11 @@ def test_every_endpoint_answers_every_role_as_the_policy_says(
         ("GET", "/applications", lambda: None, ALL_SIGNED_IN),
         ("GET", "/tasks", lambda: None, ALL_SIGNED_IN),
         ("GET", "/notifications", lambda: None, ALL_SIGNED_IN),
+        ("POST", f"/notifications/{note_id}/read", lambda: None, _only(200, ["cca"], otherwise=404)),
+        ("POST", "/notifications/read-all", lambda: None, ALL_SIGNED_IN),
+        ("PATCH", "/me/notifications", lambda: {"delivery": "daily"}, ALL_SIGNED_IN),
+        ("POST", "/auth/password-reset", lambda: {"email": f"{fresh('r')}@example.gov.in"}, EVERYONE(202)),
+        ("POST", "/auth/password-reset/confirm", lambda: {"token": "x", "password": "long-enough"}, EVERYONE(422)),
         (
             "GET",
             f"/applications/{app_id}",

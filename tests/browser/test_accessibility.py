@@ -105,3 +105,27 @@ def test_task_can_be_completed_with_the_keyboard_alone(people: People, site: Sit
 
     expect(page).to_have_url(re.compile(r"/inbox$"))
     expect(page.locator(".flash--success")).to_contain_text("Done")
+
+
+def test_notifications_page_has_no_serious_accessibility_violation_and_fits_360_pixels(
+    people: People, application_id: int
+) -> None:
+    page = people.signed_in("cca.ias", viewport={"width": 360, "height": 800})
+    page.goto("/notifications")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Notifications")
+    expect(page.get_by_role("button", name=re.compile("^Mark as read"))).not_to_have_count(0)
+    screenshot(page, "notifications-360.png")
+
+    assert serious_violations(page) == []
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+
+
+def test_forgot_password_page_has_no_serious_accessibility_violation(people: People) -> None:
+    page = people.page()
+    page.goto("/sign-in")
+    page.get_by_role("link", name="Forgot your password?").click()
+    page.get_by_label("E-mail address").fill("nobody@example.gov.in")
+    page.get_by_role("button", name="Send the link").click()
+    expect(page.get_by_role("status")).to_contain_text("a link to choose a new password is on its way")
+
+    assert serious_violations(page) == []

@@ -66,6 +66,13 @@ def _task_steps() -> list[tuple[str, dict[str, Any]]]:
     return [(step["task"], step["data"]) for d in DOCUMENTS.values() for step in d["steps"] if "task" in step]
 
 
+def test_every_message_of_the_shipped_processes_is_in_english_and_hindi() -> None:
+    notices = [n for (process, _), d in DOCUMENTS.items() for n in _run(process, copy.deepcopy(d)).notices]
+    assert len({n.subject.split(":")[0] for n in notices}) >= 15
+    assert [n.subject for n in notices if not n.bilingual] == []
+    assert all(any("\u0900" <= ch <= "\u097f" for ch in (n.subject_hi or "") + (n.body_hi or "")) for n in notices)
+
+
 def test_shipped_scenarios_reach_every_final_status_but_withdrawn() -> None:
     reached = {d["expect"].get("status") for (process, _), d in DOCUMENTS.items() if process == "enrollment"}
     assert set(FINAL_STATUSES) - reached == {"withdrawn"}  # withdrawing cancels; it is no end event
@@ -91,7 +98,13 @@ def test_shipped_scenarios_take_every_decision_of_every_user_task() -> None:
 
 def test_shipped_scenarios_fire_every_timer_and_take_every_coupon_path() -> None:
     fired = {step["timer"] for d in DOCUMENTS.values() for step in d["steps"] if "timer" in step}
-    assert fired == {"approval_reminder", "approval_escalation", "wait_for_run_end", "result_overdue"}
+    assert fired == {
+        "approval_reminder",
+        "approval_escalation",
+        "wait_for_run_end",
+        "result_reminder",
+        "result_overdue",
+    }
     tasks = {task for task, _data in _task_steps()}
     assert {"issue_coupon", "respond_clarification", "record_payment"} <= tasks
     assert any(d.get("coupons") and "confirm" in json.dumps(d["steps"]) for d in DOCUMENTS.values())

@@ -1,4 +1,4 @@
-"""Applications and notifications."""
+"""Applications."""
 
 from __future__ import annotations
 
@@ -7,10 +7,10 @@ from typing import Any
 from flask import jsonify
 
 from engine.services.applications import get_application, submit_application, withdraw_application
-from engine.services.queries import list_applications, notifications_for
+from engine.services.queries import list_applications
 from webapp.api.blueprint import api
 from webapp.api.identity import authenticated, caller, require_role
-from webapp.api.presenters import application_json, applications_json, notification_json
+from webapp.api.presenters import application_json, applications_json
 from webapp.api.request_data import json_object
 from webapp.core.database import commit, now, session
 
@@ -45,9 +45,3 @@ def withdraw(application_id: int) -> Any:
     withdrawn = withdraw_application(session(), caller(), application_id, now())
     commit()
     return jsonify(application_json(session(), withdrawn, caller()))
-
-
-@api.get("/notifications")
-@authenticated
-def notifications() -> Any:
-    return jsonify([notification_json(n) for n in notifications_for(session(), caller())])

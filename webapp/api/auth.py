@@ -8,6 +8,7 @@ from flask import jsonify
 
 from engine.errors import Unauthorized
 from engine.services.auth import authenticate, issue_token, revoke_token
+from engine.services.password_reset import RESET_ANSWER, request_reset, reset_password
 from engine.services.people import create_user, officer_profile, register_officer
 from webapp.api.blueprint import api
 from webapp.api.identity import authenticated, bearer_token, caller, require_role
@@ -49,14 +50,39 @@ def register() -> Any:
 @authenticated
 def me() -> Any:
     user = caller()
-    return jsonify({**user_json(user), "profile": officer_profile(user)})
+    return jsonify(
+        {
+            **user_json(user),
+            "email": user.mail_address,
+            "mail_delivery": user.mail_delivery,
+            "profile": officer_profile(user),
+        }
+    )
 
 
 @api.post("/users")
 @authenticated
 def add_user() -> Any:
     require_role("admin")
-    body = json_object(allowed={"username", "password", "roles", "cca"}, required={"username", "password", "roles"})
-    user = create_user(session(), body["username"], body["password"], body["roles"], body.get("cca"))
+    body = json_object(
+        allowed={"username", "password", "roles", "cca", "email"}, required={"username", "password", "roles"}
+    )
+    user = create_user(session(), body["username"], body["password"], body["roles"], body.get("cca"), body.get("email"))
     commit()
     return jsonify(user_json(user)), 201
+
+
+@api.post("/auth/password-reset")
+def ask_password_reset() -> Any:
+    body = json_object(allowed={"email"}, required={"email"})
+    request_reset(session(), body["email"], now())
+    commit()
+    return jsonify({"message": RESET_ANSWER}), 202
+
+
+@api.post("/auth/password-reset/confirm")
+def confirm_password_reset() -> Any:
+    body = json_object(allowed={"token", "password"}, required={"token", "password"})
+    user = reset_password(session(), body["token"], body["password"], now())
+    commit()
+    return jsonify({"username": user.username})

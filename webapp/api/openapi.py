@@ -166,6 +166,23 @@ DOCUMENT: dict[str, Any] = {
             ),
             "delete": _op("Revoke the token in use", ok="204"),
         },
+        "/auth/password-reset": {
+            "post": _op(
+                "Ask for a link to choose a new password; the same answer whether or not anyone has the address",
+                ok="202",
+                body=_json({"email": S}, ["email"]),
+                public=True,
+                e422="not an e-mail address",
+            )
+        },
+        "/auth/password-reset/confirm": {
+            "post": _op(
+                "Choose a new password with the link's token (works once, for 30 minutes)",
+                body=_json({"token": S, "password": S}, ["token", "password"]),
+                public=True,
+                e422="the link is unknown, used or expired, or the password breaks the rule",
+            )
+        },
         "/officers": {
             "post": _op(
                 "Register as an officer",
@@ -317,7 +334,28 @@ DOCUMENT: dict[str, Any] = {
             "parameters": [_path_param("upload_id", S)],
             "get": _op("Download an upload", e404="not found"),
         },
-        "/notifications": {"get": _op("Messages to the caller, newest first")},
+        "/notifications": {
+            "get": {
+                **_op(
+                    "Messages to the caller, newest first, each with `read`; paged; X-Unread-Count says how many "
+                    "are unread",
+                    e422="page or per_page not usable",
+                ),
+                "parameters": PAGING,
+            }
+        },
+        "/notifications/{id}/read": {
+            "parameters": [ID],
+            "post": _op("Mark one of the caller's messages read", e404="not the caller's message"),
+        },
+        "/notifications/read-all": {"post": _op("Mark every message of the caller read")},
+        "/me/notifications": {
+            "patch": _op(
+                "Choose how messages come by mail: one mail each (immediate) or one digest a day (daily)",
+                body=_json({"delivery": {"enum": ["immediate", "daily"]}}, ["delivery"]),
+                e422="delivery is neither immediate nor daily",
+            )
+        },
         "/process-definitions": {
             "get": _op("Every version of every process (process_owner, dopt)", e403="not allowed"),
             "post": _op(

@@ -178,12 +178,16 @@ def course_run_json(run: CourseRun) -> dict[str, Any]:
 
 
 def notification_json(notification: Notification) -> dict[str, Any]:
+    """A notification as the API shows it (English, the API's language)."""
     return {
         "id": notification.id,
         "at": timestamp(notification.at),
         "subject": notification.subject,
         "body": notification.body,
         "application_id": notification.application_id,
+        "task_id": notification.task_id,
+        "read": notification.read_at is not None,
+        "read_at": timestamp(notification.read_at) if notification.read_at else None,
     }
 
 

@@ -13,6 +13,7 @@ from flask import Blueprint, Flask
 
 from webapp.ui import formatting, i18n, identity, security
 from webapp.ui.blueprint import ui
+from webapp.ui.notifications.texts import notification_texts, unread_notifications
 
 
 def register_ui(app: Flask, api: Blueprint) -> None:
@@ -20,6 +21,11 @@ def register_ui(app: Flask, api: Blueprint) -> None:
     and template helpers."""
     i18n.init_app(app)
     formatting.init_app(app)
-    app.jinja_env.globals.update(current_user=identity.current_user, is_staff=identity.is_staff)
+    app.jinja_env.globals.update(
+        current_user=identity.current_user,
+        is_staff=identity.is_staff,
+        note_texts=notification_texts,
+        unread_notifications=unread_notifications,
+    )
     app.register_blueprint(ui)
     security.init_app(app, api)

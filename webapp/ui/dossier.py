@@ -14,7 +14,8 @@ from sqlalchemy.orm import Session
 
 from engine.access import can_see_coupon, can_work_task
 from engine.models import CCA, Application, AuditEntry, HumanTask, Notification, Officer, Upload, User
-from engine.services.queries import history, notifications_for, open_tasks
+from engine.services.notifications import notifications_about
+from engine.services.queries import history, open_tasks
 from engine.statuses import is_final
 
 
@@ -51,7 +52,7 @@ def build_dossier(session: Session, viewer: User, application: Application) -> D
         tasks_for_viewer=[task for task in tasks if can_work_task(viewer, task)],
         tasks_for_others=[task for task in tasks if not can_work_task(viewer, task)],
         coupon_code=application.coupon_code if coupon_visible else None,
-        messages=[note for note in notifications_for(session, viewer) if note.application_id == application.id],
+        messages=notifications_about(session, viewer, application.id),
         documents=_documents(session, application),
         may_withdraw=own and not is_final(application.status),
     )

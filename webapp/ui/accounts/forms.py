@@ -11,7 +11,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from wtforms import DateField, EmailField, HiddenField, PasswordField, SelectField, StringField, TelField
-from wtforms.validators import InputRequired, Length, Regexp
+from wtforms.validators import EqualTo, InputRequired, Length, Regexp
 
 from engine.models import CCA
 from engine.rules import SERVICES
@@ -126,3 +126,29 @@ class LanguageForm(Form):
     """The language switch: a button per language, and the page to return to."""
 
     next = HiddenField()
+
+
+class ForgotPasswordForm(Form):
+    """The e-mail address of the account whose password is forgotten."""
+
+    email = EmailField(
+        _l("E-mail address"),
+        [_required(), Length(max=254, message=_l("Use at most 254 characters."))],
+        render_kw={"autocomplete": "email", "maxlength": 254},
+    )
+
+
+class NewPasswordForm(Form):
+    """A new password, typed twice."""
+
+    password = PasswordField(
+        _l("New password"),
+        [_required(), Length(min=MIN_PASSWORD_LENGTH, message=_l("Use at least 8 characters."))],
+        description=_l("At least 8 characters."),
+        render_kw={"autocomplete": "new-password"},
+    )
+    confirm = PasswordField(
+        _l("New password again"),
+        [_required(), EqualTo("password", message=_l("The two passwords differ."))],
+        render_kw={"autocomplete": "new-password"},
+    )

@@ -12,11 +12,19 @@ from engine.errors import Conflict, Invalid, Unauthorized
 from engine.models import CCA
 from engine.services.applications import INDIA
 from engine.services.auth import authenticate
+from engine.services.password_reset import RESET_ANSWER, link_is_usable, request_reset
+from engine.services.password_reset import reset_password as new_password
 from engine.services.people import register_officer
 from webapp.core.database import commit, now, session
 from webapp.ui import i18n, identity
 from webapp.ui.accounts.blueprint import accounts
-from webapp.ui.accounts.forms import LanguageForm, RegistrationForm, SignInForm
+from webapp.ui.accounts.forms import (
+    ForgotPasswordForm,
+    LanguageForm,
+    NewPasswordForm,
+    RegistrationForm,
+    SignInForm,
+)
 from webapp.ui.fields import attach_errors, form_fields
 
 
@@ -75,3 +83,40 @@ def language(code: str) -> Any:
     i18n.choose_language(code, identity.current_user())
     commit()
     return redirect(identity.safe_next(form.next.data, url_for("ui.portal.home")))
+
+
+@accounts.route("/password/forgot", methods=["GET", "POST"])
+def forgot_password() -> Any:
+    form = ForgotPasswordForm()
+    if not form.validate_on_submit():
+        status = 422 if form.is_submitted() else 200
+        return render_template("accounts/forgot_password.html", form=form, fields=form_fields(form)), status
+    try:
+        request_reset(session(), form.email.data, now())
+        commit()
+    except Invalid as error:
+        attach_errors(form, error.fields)
+        return render_template("accounts/forgot_password.html", form=form, fields=form_fields(form)), 422
+    answer = i18n.engine_text(RESET_ANSWER)
+    return render_template("accounts/forgot_password.html", sent=True, answer=answer, fields=[])
+
+
+@accounts.route("/password/reset/<token>", methods=["GET", "POST"])
+def reset_password(token: str) -> Any:
+    form = NewPasswordForm()
+    page = {"form": form, "token": token, "usable": link_is_usable(session(), token, now())}
+    if not page["usable"]:
+        return render_template("accounts/reset_password.html", fields=[], **page), 404
+    if not form.validate_on_submit():
+        status = 422 if form.is_submitted() else 200
+        return render_template("accounts/reset_password.html", fields=form_fields(form), **page), status
+    try:
+        new_password(session(), token, form.password.data, now())
+        commit()
+    except Invalid as error:
+        unplaced = attach_errors(form, error.fields)
+        problems = [i18n.engine_text(error.message), *unplaced.values()]
+        fields = form_fields(form)
+        return render_template("accounts/reset_password.html", fields=fields, problems=problems, **page), 422
+    flash(_("Your new password is saved. Sign in with it."), "success")
+    return redirect(url_for("ui.accounts.sign_in"))

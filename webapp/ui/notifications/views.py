@@ -1,18 +1,77 @@
-"""The messages sent to the signed-in user, newest first."""
+"""The messages sent to the signed-in user, newest first: mark them read, choose how mail comes."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import render_template
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 
-from engine.services.queries import notifications_for
-from webapp.core.database import session
+from engine.errors import Invalid
+from engine.services.notifications import (
+    count_notifications,
+    list_notifications,
+    mark_all_read,
+    mark_read,
+    set_mail_delivery,
+)
+from webapp.core.database import commit, now, session
 from webapp.ui.identity import signed_in, viewer
 from webapp.ui.notifications.blueprint import notifications
+from webapp.ui.notifications.forms import DeliveryForm, MarkReadForm
+
+PER_PAGE = 50
 
 
 @notifications.get("/notifications")
 @signed_in
 def messages() -> Any:
-    return render_template("notifications/list.html", messages=notifications_for(session(), viewer()))
+    user = viewer()
+    page = request.args.get("page", "1")
+    number = int(page) if page.isascii() and page.isdigit() and 0 < len(page) < 7 and int(page) > 0 else 1
+    total = count_notifications(session(), user)
+    rows = list_notifications(session(), user, PER_PAGE, (number - 1) * PER_PAGE)
+    delivery = DeliveryForm(data={"delivery": user.mail_delivery})
+    return render_template(
+        "notifications/list.html",
+        messages=rows,
+        page=number,
+        more=number * PER_PAGE < total,
+        mark_form=MarkReadForm(),
+        delivery_form=delivery,
+    )
+
+
+@notifications.post("/notifications/<int:notification_id>/read")
+@signed_in
+def read_one(notification_id: int) -> Any:
+    if MarkReadForm().validate_on_submit():
+        mark_read(session(), viewer(), notification_id, now())
+        commit()
+    return redirect(url_for("ui.notifications.messages", _anchor=f"message-{notification_id}"))
+
+
+@notifications.post("/notifications/read-all")
+@signed_in
+def read_all() -> Any:
+    if MarkReadForm().validate_on_submit():
+        marked = mark_all_read(session(), viewer(), now())
+        commit()
+        flash(_("%(num)d messages marked as read.", num=marked), "success")
+    return redirect(url_for("ui.notifications.messages"))
+
+
+@notifications.post("/notifications/delivery")
+@signed_in
+def delivery() -> Any:
+    form = DeliveryForm()
+    if form.validate_on_submit():
+        try:
+            set_mail_delivery(session(), viewer(), form.delivery.data)
+            commit()
+            flash(_("Your choice is saved."), "success")
+        except Invalid:
+            flash(_("Choose one of the two ways."), "error")
+    else:
+        flash(_("Choose one of the two ways."), "error")
+    return redirect(url_for("ui.notifications.messages", _anchor="delivery"))
