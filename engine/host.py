@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine import rules
+from engine import amounts, rules
 from engine.models import Application, Coupon, Notification, User, UserRole
 from engine.sandbox import SandboxError
 
@@ -34,6 +34,8 @@ class ScriptHost:
             "register_coupon": self.register_coupon,
             "notify_officer": self.notify_officer,
             "notify_role": self.notify_role,
+            "usd": amounts.usd,
+            "inr": amounts.inr,
         }
 
     def assign_coupon(self) -> str | None:

@@ -23,6 +23,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from engine.bpmn.bundle import SpecBundle
 from engine.definitions import bundle_by_ids, bundle_for_new_instance
 from engine.errors import Conflict, StepFailed
+from engine.form_versions import schemas_by_sha
 from engine.host import ScriptHost
 from engine.lanes import LANE_ROLES
 from engine.models import Application, AuditEntry, HumanTask, Notification, ProcessInstance
@@ -174,6 +175,8 @@ def _sync_tasks(
         role = LANE_ROLES.get(lane, "")
         properties = task_properties(task)
         form_file = properties.get("formJsonSchemaFilename")
+        # The form of the version this instance runs: a later form never changes this task.
+        form_sha256 = bundle.forms.get(task.workflow.spec.name, {}).get(form_file or "")
         instructions = _instructions(task)
         session.add(
             HumanTask(
@@ -187,9 +190,9 @@ def _sync_tasks(
                 scope_cca=application.cca_code if role == "cca_approver" else None,
                 owner_username=application.officer.username if role == "officer" else None,
                 form_file=form_file,
-                # The form of the version this instance runs: a later form never changes this task.
-                form_sha256=bundle.forms.get(task.workflow.spec.name, {}).get(form_file or ""),
+                form_sha256=form_sha256,
                 instructions=instructions,
+                prefill=_sent_before(session, task, form_sha256) if role == "officer" else None,
                 state="open",
                 created_at=now,
                 due_at=boundary_deadline(task),
@@ -208,6 +211,26 @@ def _sync_tasks(
                 detail={"lane": lane},
             )
         )
+
+
+def _sent_before(session: Session, task: Any, form_sha256: str | None) -> dict[str, Any] | None:
+    """What the officer sent before for this task's form fields (a claim returned for
+    correction, a result reopened to be corrected), or None when nothing was.
+
+    Only an officer's own tasks are prefilled: a staff decision ("return") must never be
+    offered again as the default. Tick boxes (declarations, "correct my result") are left
+    for the officer to tick again.
+    """
+    if form_sha256 is None:
+        return None
+    schema = schemas_by_sha(session, [form_sha256]).get(form_sha256, ("", {}))[1]
+    properties = schema.get("properties") or {}
+    sent = {
+        name: task.data[name]
+        for name, prop in properties.items()
+        if task.data.get(name) is not None and not (isinstance(prop, dict) and prop.get("type") == "boolean")
+    }
+    return sent or None
 
 
 def task_name(task: Any) -> str:

@@ -15,6 +15,7 @@ from jinja2 import TemplateSyntaxError
 from jinja2.sandbox import SandboxedEnvironment as JinjaSandbox
 from lxml import etree
 
+from engine import amounts
 from engine.lanes import LANE_ROLES
 from engine.loop_checks import check_joins_on_loops
 from engine.sandbox import SandboxError, compile_expression, compile_script
@@ -40,6 +41,8 @@ _UNSUPPORTED_EVENTS = {
 }
 
 jinja_sandbox = JinjaSandbox(autoescape=True)
+# Amounts in instructions read as everywhere else: `{{ amount_paid_usd | usd }}` is USD 100.00.
+jinja_sandbox.filters.update(usd=amounts.usd, inr=amounts.inr)
 
 
 def parse_xml(xml: bytes, stored: bool = False) -> etree._Element:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, UniqueConstraint, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from engine.db import Base
@@ -15,7 +15,8 @@ class User(Base):
     """Anyone who signs in. Roles are rows of UserRole; cca_code binds a CCA approver.
 
     `language` is the person's choice of language for pages and mail ("en", "hi"), or None
-    when they have not chosen.
+    when they have not chosen. An account an administrator deactivated (`active` false)
+    cannot sign in, and its tokens and sessions are refused.
     """
 
     __tablename__ = "users"
@@ -27,6 +28,7 @@ class User(Base):
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     language: Mapped[str | None] = mapped_column(String(8), nullable=True)
+    active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     role_rows: Mapped[list[UserRole]] = relationship(

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from engine.access import can_see_application
 from engine.errors import Conflict, Forbidden, Invalid, NotFound
 from engine.models import CCA, Application, AuditEntry, CourseRun, User
+from engine.rules import SERVICES
 from engine.services.reference import run_summary
 from engine.statuses import is_final
 from engine.steps import cancel, lock_instance, start_process
@@ -72,6 +73,8 @@ def submit_application(
             "full_name": officer.full_name,
             "email": officer.email,
             "service": officer.service,
+            # Texts people read name the service, never its code.
+            "service_name": SERVICES.get(officer.service, officer.service),
             "cca": officer.cca_code,
             "cca_name": cca.name if cca else officer.cca_code,
             "designation": officer.designation,
@@ -84,7 +87,13 @@ def submit_application(
         "cca_approval_required": bool(cca.approval_required) if cca else True,
         "applied_on": now.astimezone(INDIA).date().isoformat(),
         "other_applications": [
-            {"id": other.id, "course": other.course_code, "status": other.status, "certified": other.certified}
+            {
+                "id": other.id,
+                "course": other.course_code,
+                "course_title": other.course_run.course.title,
+                "status": other.status,
+                "certified": other.certified,
+            }
             for other in others
         ],
     }
@@ -103,7 +112,7 @@ def submit_application(
 def run_data(run: CourseRun) -> dict[str, Any]:
     """What the process knows of a run; dates as ISO strings so task data stays JSON."""
     result_due_at = f"{(run.ends_on + timedelta(days=1)).isoformat()}T00:00:00{INDIA_OFFSET}"
-    return {**run_summary(run), "result_due_at": result_due_at}
+    return {**run_summary(run), "course_title": run.course.title, "result_due_at": result_due_at}
 
 
 def withdraw_application(session: Session, user: User, application_id: int, now: datetime) -> Application:

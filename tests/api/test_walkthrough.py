@@ -117,6 +117,8 @@ def test_failed_exam_is_not_certified(client: FlaskClient, staff: dict[str, Api]
     officer, application_id = to_enrolled(client, staff, run)
     run_timers(settings, after_run_ends(run))
     response = officer.complete(application_id, "report_result", {"final_grade": 38, "proctored_exam": "passed"})
+    assert response.json["application"]["status"] == "awaiting_result"
+    response = officer.complete(application_id, "confirm_result", {"decision": "confirm"})
     assert response.json["application"]["status"] == "not_certified"
 
 

@@ -242,7 +242,7 @@ def test_grade_posted_as_text_is_read_as_a_number(app: Flask, client: FlaskClien
     response = submit(client, task_id, {"final_grade": "42.5", "proctored_exam": "failed"})
 
     assert response.status_code == 302
-    assert world.status(application_id) == "not_certified"
+    assert world.task_id(application_id, "confirm_result")
 
 
 def test_certificate_chosen_in_the_form_is_stored_and_used(app: Flask, client: FlaskClient, world: World) -> None:

@@ -91,7 +91,13 @@ def test_shipped_scenarios_take_every_decision_of_every_user_task() -> None:
 
 def test_shipped_scenarios_fire_every_timer_and_take_every_coupon_path() -> None:
     fired = {step["timer"] for d in DOCUMENTS.values() for step in d["steps"] if "timer" in step}
-    assert fired == {"approval_reminder", "approval_escalation", "wait_for_run_end", "result_overdue"}
+    assert fired == {
+        "approval_reminder",
+        "approval_escalation",
+        "wait_for_run_end",
+        "result_overdue",
+        "result_confirmation_due",
+    }
     tasks = {task for task, _data in _task_steps()}
     assert {"issue_coupon", "respond_clarification", "record_payment"} <= tasks
     assert any(d.get("coupons") and "confirm" in json.dumps(d["steps"]) for d in DOCUMENTS.values())
