@@ -174,9 +174,7 @@ def check_no_duplicates(
         if other.get("certified"):
             problems.append(f"you have already earned the certificate for {name}")
         elif other.get("status") in LIVE_STATUSES:
-            problems.append(
-                f"your application for {name} is still under way ({_readable_status(other.get('status'))})"
-            )
+            problems.append(f"your application for {name} is still under way ({_readable_status(other.get('status'))})")
     if problems:
         return RuleResult("no_duplicates", False, "; ".join(problems))
     return RuleResult(

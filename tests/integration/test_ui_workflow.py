@@ -21,7 +21,7 @@ from engine.services.applications import submit_application
 from engine.services.tasks import complete_task
 from engine.services.timers import fire_due_timers
 from tests.factories import NOW, make_officer, make_run, make_staff
-from tests.integration.ui import csrf_token, sign_in
+from tests.integration.ui import csrf_token, field_error, sign_in
 
 PDF = b"%PDF-1.4\n% a tiny certificate\n"
 RUN_HAS_ENDED = datetime.fromisoformat("2027-06-16T00:00:01+05:30")
@@ -90,14 +90,6 @@ def world(db: Database, settings: Settings) -> World:
 def submit(client: FlaskClient, task_id: str, data: dict[str, object]) -> TestResponse:
     token = csrf_token(client, f"/tasks/{task_id}")
     return client.post(f"/tasks/{task_id}", data={"csrf_token": token, **data})
-
-
-def field_error(html: str, name: str) -> str:
-    """The error shown inside the field's own block, tied to its control by aria-describedby."""
-    match = re.search(rf'<p class="field-error" id="field-{name}-error">(.*?)</p>', html, re.S)
-    assert match, f"no error beside {name}"
-    assert re.search(rf'aria-describedby="[^"]*field-{name}-error', html), f"{name}'s error is not tied to it"
-    return re.sub(r"<[^>]+>", "", match.group(1)).replace("Error: ", "").strip()
 
 
 def test_officer_cannot_open_another_officers_application(client: FlaskClient, world: World) -> None:

@@ -7,10 +7,12 @@ from typing import Any
 from flask import jsonify
 
 from engine.errors import Unauthorized
+from engine.services.applications import INDIA
 from engine.services.auth import authenticate, issue_token, revoke_token
-from engine.services.people import create_user, officer_profile, register_officer
+from engine.services.people import officer_profile, register_officer
+from engine.services.profile import change_own_password, change_profile
 from webapp.api.blueprint import api
-from webapp.api.identity import authenticated, bearer_token, caller, require_role
+from webapp.api.identity import authenticated, bearer_token, caller
 from webapp.api.presenters import user_json
 from webapp.api.request_data import json_object
 from webapp.core.database import commit, now, session
@@ -52,11 +54,19 @@ def me() -> Any:
     return jsonify({**user_json(user), "profile": officer_profile(user)})
 
 
-@api.post("/users")
+@api.patch("/me")
 @authenticated
-def add_user() -> Any:
-    require_role("admin")
-    body = json_object(allowed={"username", "password", "roles", "cca"}, required={"username", "password", "roles"})
-    user = create_user(session(), body["username"], body["password"], body["roles"], body.get("cca"))
+def change_me() -> Any:
+    user = caller()
+    change_profile(session(), user, user, json_object(), now().astimezone(INDIA).date(), now())
     commit()
-    return jsonify(user_json(user)), 201
+    return jsonify({**user_json(user), "profile": officer_profile(user)})
+
+
+@api.post("/me/password")
+@authenticated
+def change_my_password() -> Any:
+    body = json_object(allowed={"current_password", "new_password"}, required={"current_password", "new_password"})
+    change_own_password(session(), caller(), body["current_password"], body["new_password"], now())
+    commit()
+    return "", 204

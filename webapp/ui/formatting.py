@@ -21,6 +21,8 @@ from flask_babel import gettext as _
 from webapp.ui import labels
 
 DATE_PATTERN = "dd-MM-yyyy"
+DAY_FORMAT = "%d-%m-%Y"
+"""DD-MM-YYYY for strftime: how a date a person typed is shown back to them."""
 MOMENT_PATTERN = "dd-MM-yyyy HH:mm"
 # Indian grouping in both languages: the hi_IN and en_IN patterns use it already.
 USD_PATTERN = "¤¤ #,##,##0.00"
@@ -83,6 +85,7 @@ def init_app(app: Flask) -> None:
         task_heading=labels.task_heading,
         lane_name=labels.lane_name,
         service_name=labels.service_name,
+        role_name=labels.role_name,
     )
     app.jinja_env.globals.update(
         status_tone=labels.status_tone,

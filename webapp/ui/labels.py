@@ -49,6 +49,22 @@ DECISIONS: dict[str, str] = {
 }
 
 
+ROLE_NAMES: dict[str, str] = {
+    "officer": N_("Officer"),
+    "cca_approver": N_("CCA approver"),
+    "dopt": N_("DoPT Training Division"),
+    "course_team": N_("Course team"),
+    "finance": N_("Finance"),
+    "process_owner": N_("Process owner"),
+    "admin": N_("Administrator"),
+}
+
+
+def role_name(role: str) -> str:
+    """A role (a code of API.md) in words, in the reader's language."""
+    return engine_text(ROLE_NAMES.get(role) or role.replace("_", " ").capitalize())
+
+
 def status_label(status: str) -> str:
     """The status in words, in the reader's language."""
     return render(name_status(status))
@@ -89,10 +105,10 @@ def lane_name(lane: str | None) -> str:
 
 
 def service_name(code: str | None) -> str:
-    """A service code in words, with the code."""
+    """A service code in words (people read names, not codes)."""
     if not code:
         return ""
-    return f"{engine_text(SERVICES.get(code, code))} ({code})"
+    return engine_text(SERVICES.get(code, code))
 
 
 def history_line(entry: AuditEntry) -> str:

@@ -32,6 +32,8 @@ def home() -> Any:
             return redirect(url_for("ui.portal.applications"))
         if user.has_role("process_owner"):
             return redirect(url_for("ui.processes.definitions"))
+        if user.has_role("admin"):
+            return redirect(url_for("ui.admin.home"))
     return render_template("portal/home.html", entries=catalogue(session(), _today()))
 
 
