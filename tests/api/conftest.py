@@ -48,6 +48,9 @@ class Api:
     def put(self, path: str, body: Any = None) -> Any:
         return self.client.put(f"/api/v1{path}", json=body, headers=self._headers())
 
+    def patch(self, path: str, body: Any = None) -> Any:
+        return self.client.patch(f"/api/v1{path}", json=body, headers=self._headers())
+
     def send(self, method: str, path: str, data: bytes, content_type: str) -> Any:
         """A raw body (BPMN XML, a form file as deployed)."""
         headers = self._headers() | {"Content-Type": content_type}
