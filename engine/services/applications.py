@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
@@ -20,6 +21,37 @@ ENROLLMENT_PROCESS = "enrollment"
 # The run "has ended" once its last day is over in India.
 INDIA = timezone(timedelta(hours=5, minutes=30))
 INDIA_OFFSET = "+05:30"
+
+
+@dataclass(frozen=True)
+class CourseStanding:
+    """Where an officer stands with each course, for offering (or not) to apply.
+
+    `taken` maps a course code to the application that stops a new one (rule 5 of
+    DOMAIN.md: one under way, or one that earned the certificate); `under_way` lists the
+    officer's live applications (one course at a time is encouraged, not required).
+    """
+
+    taken: dict[str, Application]
+    under_way: list[Application]
+
+    def others_under_way(self, course_code: str) -> list[Application]:
+        """Live applications for other courses: the one-course-at-a-time warning names them."""
+        return [application for application in self.under_way if application.course_code != course_code]
+
+
+def course_standing(session: Session, officer: User) -> CourseStanding:
+    """The officer's applications that matter for applying again, in one query, newest first."""
+    query = select(Application).where(Application.officer_id == officer.id).order_by(Application.id.desc())
+    taken: dict[str, Application] = {}
+    under_way: list[Application] = []
+    for application in session.scalars(query):
+        live = not is_final(application.status)
+        if live:
+            under_way.append(application)
+        if (live or application.certified) and application.course_code not in taken:
+            taken[application.course_code] = application
+    return CourseStanding(taken, under_way)
 
 
 def get_application(session: Session, user: User, application_id: int) -> Application:
