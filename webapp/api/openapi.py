@@ -379,7 +379,11 @@ DOCUMENT: dict[str, Any] = {
         },
         "/tasks/{task_id}": {
             "parameters": [_path_param("task_id", S)],
-            "get": _op("A task with its form (JSON Schema) and application", e404="not found"),
+            "get": _op(
+                "A task with its form (JSON Schema), `prefill` (what the officer sent before for this form: a "
+                "claim returned for correction, a result reopened to be corrected) and application",
+                e404="not found",
+            ),
         },
         "/tasks/{task_id}/claim": {
             "parameters": [_path_param("task_id", S)],
