@@ -166,10 +166,8 @@ def change_user(session: Session, actor: User, user: User, changes: Mapping[str,
 
 
 def _roles(value: Any, user: User, fields: dict[str, str]) -> list[str]:
-    if not isinstance(value, list) or not value or any(role not in ROLES for role in value if isinstance(role, str)):
-        fields["roles"] = CHOOSE_ROLES
-        return []
-    if any(not isinstance(role, str) for role in value):
+    known = isinstance(value, list) and all(isinstance(role, str) and role in ROLES for role in value)
+    if not known or not value:
         fields["roles"] = CHOOSE_ROLES
         return []
     roles = sorted(set(value))
