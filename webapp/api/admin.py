@@ -19,9 +19,10 @@ from engine.services.accounts import (
     new_password,
     unlock,
 )
+from engine.services.paging import PageRequest
 from webapp.api.blueprint import api
 from webapp.api.identity import authenticated, caller
-from webapp.api.paging import paged_json, requested_page
+from webapp.api.paging import paged, requested_page
 from webapp.api.presenters import account_change_json, admin_user_json, cca_json
 from webapp.api.request_data import json_object
 from webapp.core.database import commit, now, session
@@ -30,8 +31,9 @@ from webapp.core.database import commit, now, session
 @api.get("/users")
 @authenticated
 def users() -> Any:
-    page = list_users(session(), caller(), _user_filter(), requested_page())
-    return paged_json(page, lambda user: admin_user_json(user, now()))
+    page = requested_page()
+    found = list_users(session(), caller(), _user_filter(), PageRequest(page.number, page.size))
+    return paged([admin_user_json(user, now()) for user in found.items], found.total, page)
 
 
 def _user_filter() -> UserFilter:
@@ -106,4 +108,6 @@ def change_cca_entry(code: str) -> Any:
 @api.get("/admin/audit")
 @authenticated
 def audit() -> Any:
-    return paged_json(account_audit(session(), caller(), requested_page()), account_change_json)
+    page = requested_page()
+    found = account_audit(session(), caller(), PageRequest(page.number, page.size))
+    return paged([account_change_json(entry) for entry in found.items], found.total, page)
