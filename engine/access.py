@@ -85,3 +85,31 @@ def can_read_upload(session: Session, user: User, upload: Upload) -> bool:
         return True
     query = select(Application.id).where(Application.officer_id == upload.owner_id, visible_applications(user))
     return session.scalars(query.limit(1)).first() is not None
+
+
+ADMINISTER = ("admin",)
+
+
+def can_administer(user: User) -> bool:
+    """Administrators manage users, roles, CCAs and passwords, and read the account audit."""
+    return user.active and any(user.has_role(role) for role in ADMINISTER)
+
+
+def can_change_contact_details(actor: User, officer: User) -> bool:
+    """An officer their own e-mail, mobile, designation and edX username; an administrator anyone's."""
+    return actor.id == officer.id or can_administer(actor)
+
+
+def can_change_service_details(actor: User, officer: User, has_live_application: bool) -> bool:
+    """Name, service, CCA and dates of joining and birth: the officer while no application of
+    theirs is under way; an administrator at any time.
+
+    The eligibility rules and the CCA's approval read these details. A running application
+    keeps the copy it was submitted with, so a change never alters a decision under way,
+    but a change of CCA mid-way would leave the nomination with the wrong authority: the
+    officer waits until nothing is under way (or withdraws), and corrections that cannot
+    wait go through an administrator. Every change is audited with before and after.
+    """
+    if can_administer(actor):
+        return True
+    return actor.id == officer.id and not has_live_application

@@ -28,7 +28,7 @@ from lxml import etree
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine.forms import is_form_filename, load_form
+from engine.forms import TIDY_STEPS, is_form_filename, load_form
 from engine.models import FormSchema, HumanTask, ProcessDefinition
 from engine.validation import NS
 
@@ -49,7 +49,8 @@ def read_form(filename: str, content: bytes) -> FormFile:
     """Check a form file sent by a process owner; raise ValueError with the reason.
 
     It must have a plain name ending in `.schema.json`, be at most 256 KB of UTF-8 JSON,
-    hold an object, and be a valid JSON Schema (Draft 2020-12).
+    hold an object, and be a valid JSON Schema (Draft 2020-12) whose `x-tidy` lists name
+    only steps engine.forms knows.
     """
     if not is_form_filename(filename):
         raise ValueError("a form's file name is letters, digits, '_', '.' or '-', ending in .schema.json")
@@ -68,6 +69,10 @@ def read_form(filename: str, content: bytes) -> FormFile:
         Draft202012Validator.check_schema(schema)
     except SchemaError as error:
         raise ValueError(f"the form is not a valid JSON Schema: {error.message}") from error
+    for name, prop in (schema.get("properties") or {}).items():
+        steps = prop.get("x-tidy") if isinstance(prop, dict) else None
+        if steps is not None and (not isinstance(steps, list) or any(step not in TIDY_STEPS for step in steps)):
+            raise ValueError(f"the field {name}: x-tidy is a list of {', '.join(TIDY_STEPS)}")
     return FormFile(filename, hashlib.sha256(content).hexdigest(), text, schema)
 
 

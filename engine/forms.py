@@ -111,8 +111,16 @@ def validate_form(
     reported, not only the first, so a form is fixed in one round trip.
 
     Strings are stripped first, and blank strings and nulls count as not given, so a
-    required field filled with spaces is "required", not accepted. `cleaned_data` holds
-    every property of the schema, None where nothing was given.
+    required field filled with spaces is "required", not accepted. A property may ask for
+    more tidying with `x-tidy`, a list of `"no-spaces"` (every space removed: an account
+    number typed in groups) and `"upper-case"` (an IFSC typed in lower case), applied
+    before the schema is checked, so what people type in a natural way is taken rather
+    than refused. `cleaned_data` holds every property of the schema, None where nothing
+    was given.
+
+    A schema may make fields required unless a condition holds, with `if` and `else`
+    (the claim form: everything is required unless the officer ticks "correct my result");
+    each field missing is named, as for the top-level `required`.
 
     `context` carries what the schema cannot know: `reimbursement_cap_usd`, the run's cap,
     replaces the schema's default maximum for `amount_paid_usd`.
@@ -123,7 +131,7 @@ def validate_form(
             dict.fromkeys(properties),
             {FORM_ERROR: "Send the form's fields as a JSON object"},
         )
-    submitted = _tidy(data)
+    submitted = _tidy(data, properties)
     cap = (context or {}).get("reimbursement_cap_usd")
     effective = _without_default_cap(schema) if cap is not None else schema
 
@@ -141,16 +149,32 @@ def validate_form(
     return cleaned, _in_form_order(errors, properties)
 
 
-def _tidy(data: Mapping[Any, Any]) -> dict[str, Any]:
-    """Strip strings; drop nulls and blank strings, which mean "not given" on a form."""
+TIDY_STEPS = ("no-spaces", "upper-case")
+"""What `x-tidy` may ask for, in the order they apply."""
+
+
+def _tidy(data: Mapping[Any, Any], properties: Mapping[str, Any]) -> dict[str, Any]:
+    """Strip strings and apply each property's `x-tidy`; drop nulls and blank strings, which
+    mean "not given" on a form."""
     tidy: dict[str, Any] = {}
     for key, value in data.items():
         if isinstance(value, str):
-            value = value.strip()
+            value = _tidy_text(value.strip(), properties.get(str(key)))
         if value is None or value == "":
             continue
         tidy[str(key)] = value
     return tidy
+
+
+def _tidy_text(value: str, prop: Any) -> str:
+    steps = prop.get("x-tidy") if isinstance(prop, Mapping) else None
+    if not isinstance(steps, list):
+        return value
+    if "no-spaces" in steps:
+        value = "".join(value.split())
+    if "upper-case" in steps:
+        value = value.upper()
+    return value
 
 
 def _without_default_cap(schema: Mapping[str, Any]) -> Mapping[str, Any]:
@@ -181,7 +205,9 @@ def _describe(
         field = str(error.absolute_path[0])
         yield field, _field_message(properties.get(field, {}), str(error.validator))
     elif error.validator == "required":
-        for name in schema.get("required", []):
+        # The list of the schema (or of its `else`) that was not met.
+        names = error.validator_value if isinstance(error.validator_value, list) else []
+        for name in names:
             if name not in submitted:
                 yield name, REQUIRED
     elif error.validator == "additionalProperties":
@@ -196,7 +222,7 @@ def _field_message(prop: Mapping[str, Any], keyword: str) -> str:
     """The message for a bad value, from what the field accepts rather than which keyword
     failed: "Enter a number between 0 and 100" helps whether the value was -1 or "abc".
     """
-    if prop.get("const") is True:
+    if prop.get("const") is True or keyword == "const":
         return "Tick the box to confirm"
     if "enum" in prop:
         return "Choose one of: " + ", ".join(str(option) for option in prop["enum"])

@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine import rules
+from engine import amounts, rules
 from engine.models import Application, Coupon
 from engine.notices import NoticeBox
 
@@ -40,6 +40,8 @@ class ScriptHost(NoticeBox):
             "register_coupon": self.register_coupon,
             "notify_officer": self.notify_officer,
             "notify_role": self.notify_role,
+            "usd": amounts.usd,
+            "inr": amounts.inr,
         }
 
     def assign_coupon(self) -> str | None:

@@ -33,6 +33,7 @@ from jinja2.runtime import Context, markup_join, str_join
 from jinja2.sandbox import SandboxedEnvironment
 from jinja2.visitor import NodeTransformer
 
+from engine import amounts
 from engine.budget import current_budget, step_budget
 from engine.guards import (
     GUARDED_METHODS,
@@ -235,6 +236,8 @@ CONCAT_FILTER = "budgeted_concat"
 environment = InstructionsEnvironment(autoescape=True)
 environment.filters.update({name: _guarded_filter(name, guard) for name, guard in FILTER_ESTIMATES.items()})
 environment.filters.update({"join": _join, LOOP_FILTER: _budgeted_loop, CONCAT_FILTER: _budgeted_concat})
+# Amounts in instructions read as everywhere else: `{{ amount_paid_usd | usd }}` is USD 100.00.
+environment.filters.update(usd=amounts.usd, inr=amounts.inr)
 # lipsum(n) writes n paragraphs in a Python loop; instructions have no use for it.
 environment.globals.pop("lipsum", None)
 

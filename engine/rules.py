@@ -18,8 +18,9 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from engine import amounts
 from engine.i18n import N_
-from engine.statuses import LIVE_STATUSES
+from engine.statuses import LIVE_STATUSES, STATUS_LABELS
 
 SERVICES: Mapping[str, str] = {
     "IAS": N_("Indian Administrative Service"),
@@ -63,21 +64,25 @@ class RuleResult:
 
 
 def check_service(service: str) -> RuleResult:
-    """Pass for the services of memorandum 7.1; any other code, OTHER included, fails."""
+    """Pass for the services of memorandum 7.1; any other code, OTHER included, fails.
+
+    The reason names services by name, never by code (people read it).
+    """
     if service in ELIGIBLE_SERVICES:
         return RuleResult(
             "service",
             True,
-            f"{SERVICES[service]} ({service}) is an eligible service",
+            f"{SERVICES[service]} is an eligible service",
         )
     if service in SERVICES:
-        refusal = f"{SERVICES[service]} ({service}) is not an eligible service"
+        refusal = f"{SERVICES[service]} is not an eligible service"
     else:
-        refusal = f"'{service}' is not a recognised service code"
+        refusal = f"'{service}' is not a recognised service"
+    eligible = "; ".join(SERVICES[code] for code in ELIGIBLE_SERVICES)
     return RuleResult(
         "service",
         False,
-        f"{refusal}; the programme is open to {', '.join(ELIGIBLE_SERVICES)}",
+        f"{refusal}; the programme is open to: {eligible}",
     )
 
 
@@ -152,29 +157,30 @@ def check_timeliness(applied_on: date, registration_closes_on: date) -> RuleResu
     )
 
 
-def check_no_duplicates(course: str, other_applications: Sequence[Mapping[str, Any]]) -> RuleResult:
+def check_no_duplicates(
+    course: str, other_applications: Sequence[Mapping[str, Any]], title: str | None = None
+) -> RuleResult:
     """Fail when another application for the course is live or has earned its certificate.
 
     Applications for the same course that ended without a certificate (not approved,
-    lapsed, withdrawn, ...) do not count: the officer may try again.
+    lapsed, withdrawn, ...) do not count: the officer may try again. The reason names the
+    course by `title` when given (people read it), else by its code.
     """
+    name = title or course
     problems: list[str] = []
     for other in other_applications:
         if other.get("course") != course:
             continue
         if other.get("certified"):
-            problems.append(f"you have already earned the certificate for {course} (application {other.get('id')})")
+            problems.append(f"you have already earned the certificate for {name}")
         elif other.get("status") in LIVE_STATUSES:
-            problems.append(
-                f"your application {other.get('id')} for {course} is still under way "
-                f"({_readable_status(other.get('status'))})"
-            )
+            problems.append(f"your application for {name} is still under way ({_readable_status(other.get('status'))})")
     if problems:
         return RuleResult("no_duplicates", False, "; ".join(problems))
     return RuleResult(
         "no_duplicates",
         True,
-        f"no other application of yours for {course} is under way or certified",
+        f"no other application of yours for {name} is under way or certified",
     )
 
 
@@ -193,12 +199,13 @@ def check_eligibility(
     """
     starts_on = _as_date(course_run["starts_on"])
     course = str(course_run["course"])
+    title = course_run.get("course_title")
     checks = [
         check_service(str(officer["service"])),
         check_length_of_service(_as_date(officer["date_of_joining"]), starts_on),
         check_age(_as_date(officer["date_of_birth"]), starts_on),
         check_timeliness(_as_date(applied_on), _as_date(course_run["registration_closes_on"])),
-        check_no_duplicates(course, other_applications),
+        check_no_duplicates(course, other_applications, str(title) if title else None),
     ]
     return {
         "eligible": all(check.passed for check in checks),
@@ -256,16 +263,16 @@ def check_claim(amount_paid_usd: float, cap_usd: float, already_reimbursed_for_c
 
 
 def _one_course_at_a_time_warnings(course: str, other_applications: Sequence[Mapping[str, Any]]) -> list[str]:
-    """One warning per other course with a live application, in the order given."""
-    courses: list[str] = []
+    """One warning per other course with a live application, in the order given, naming the
+    course by its title where the application carries one."""
+    courses: dict[str, str] = {}
     for other in other_applications:
         other_course = other.get("course")
         if other_course != course and other.get("status") in LIVE_STATUSES and other_course not in courses:
-            courses.append(str(other_course))
+            courses[str(other_course)] = str(other.get("course_title") or other_course)
     return [
-        f"another application of yours is under way ({other_course}); officers are "
-        "encouraged to take one course at a time"
-        for other_course in courses
+        f"another application of yours is under way ({name}); officers are encouraged to take one course at a time"
+        for name in courses.values()
     ]
 
 
@@ -297,8 +304,9 @@ def _number(value: float) -> str:
 
 
 def _usd(amount: float) -> str:
-    return f"USD {amount:,.2f}"
+    return amounts.usd(amount)
 
 
 def _readable_status(status: Any) -> str:
-    return str(status).replace("_", " ")
+    label = STATUS_LABELS.get(str(status)) or str(status).replace("_", " ")
+    return label[:1].lower() + label[1:]

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
+
 from engine.i18n import N_, Message
 
 # An application whose process could not start yet (an open incident says why).
@@ -92,3 +95,49 @@ def status_explanation(status: str) -> Message | None:
     """What the status means and what happens next; None for an unknown code."""
     text = STATUS_EXPLANATIONS.get(status)
     return Message(text) if text else None
+
+
+@dataclass(frozen=True)
+class Step:
+    """One completed user task of an application's history: its BPMN id and the decision taken."""
+
+    task: str
+    decision: str | None = None
+
+
+# A status says more when the history says how the application came to it. The API keeps the
+# code (a contract); people read which of these holds.
+RETURNED_CLAIM = (
+    N_("Claim returned for correction"),
+    N_("DoPT returned the claim for correction: the officer corrects it and submits it again."),
+)
+RESULT_WITHOUT_CERTIFICATE = (
+    N_("Result reported: no certificate"),
+    N_(
+        "The result reported earns no certificate. The officer confirms it, or corrects it if it was a "
+        "mistake; without an answer within 30 days the result stands."
+    ),
+)
+RESULT_BEING_CORRECTED = (
+    N_("Result being corrected"),
+    N_("The officer is correcting the result reported earlier; the form opens with what was sent."),
+)
+
+
+def status_in_context(status: str, steps: Sequence[Step], open_tasks: Sequence[str]) -> tuple[Message, Message | None]:
+    """The status in words (label, explanation), told by what happened: a claim DoPT returned
+    reads "Claim returned for correction", a result being confirmed or corrected says so.
+
+    `steps` are the application's completed user tasks, oldest first; `open_tasks` the BPMN
+    ids of its open user tasks.
+    """
+    if status == "awaiting_claim":
+        last = next((step for step in reversed(steps) if step.task in ("submit_claim", "verify_claim")), None)
+        if last is not None and last.task == "verify_claim" and last.decision == "return":
+            return Message(RETURNED_CLAIM[0]), Message(RETURNED_CLAIM[1])
+    if status == "awaiting_result":
+        if "confirm_result" in open_tasks:
+            return Message(RESULT_WITHOUT_CERTIFICATE[0]), Message(RESULT_WITHOUT_CERTIFICATE[1])
+        if "report_result" in open_tasks and any(step.task == "report_result" for step in steps):
+            return Message(RESULT_BEING_CORRECTED[0]), Message(RESULT_BEING_CORRECTED[1])
+    return status_label(status), status_explanation(status)

@@ -21,6 +21,7 @@ from engine.actions import CancelProcess, StartProcess, StepAction
 from engine.bpmn.bundle import SpecBundle
 from engine.definitions import bundle_by_ids, bundle_for_new_instance
 from engine.errors import Conflict, StepFailed
+from engine.form_versions import schemas_by_sha
 from engine.host import ScriptHost
 from engine.incidents import record_failure, resolve_settled
 from engine.instructions import INSTRUCTIONS_PLACEHOLDER, InstructionsFailed, TemplateFailure, render_instructions
@@ -284,6 +285,8 @@ def _sync_tasks(
             suspended=instance.status == "suspended",
         )
         _describe_row(row, task, application, bundle)
+        if row.role == "officer":
+            row.prefill = _sent_before(session, task, row.form_sha256)
         session.add(row)
         opened.append(row)
         session.add(
@@ -298,6 +301,26 @@ def _sync_tasks(
             )
         )
     return opened
+
+
+def _sent_before(session: Session, task: Any, form_sha256: str | None) -> dict[str, Any] | None:
+    """What the officer sent before for this task's form fields (a claim returned for
+    correction, a result reopened to be corrected), or None when nothing was.
+
+    Only an officer's own tasks are prefilled: a staff decision ("return") must never be
+    offered again as the default. Tick boxes (declarations, "correct my result") are left
+    for the officer to tick again.
+    """
+    if form_sha256 is None:
+        return None
+    schema = schemas_by_sha(session, [form_sha256]).get(form_sha256, ("", {}))[1]
+    properties = schema.get("properties") or {}
+    sent = {
+        name: task.data[name]
+        for name, prop in properties.items()
+        if task.data.get(name) is not None and not (isinstance(prop, dict) and prop.get("type") == "boolean")
+    }
+    return sent or None
 
 
 def _describe_row(row: HumanTask, task: Any, application: Application, bundle: SpecBundle) -> None:

@@ -19,6 +19,7 @@ _COURSE_RUN: dict[str, Any] = {
     "registration_closes_on": "2027-02-20",
     "ends_on": "2027-06-15",
     "reimbursement_cap_usd": 100.0,
+    "course_title": "The Challenges of Global Poverty",
     "result_due_at": "2027-06-16T00:00:00+05:30",
 }
 
@@ -29,6 +30,7 @@ _ELIGIBLE_OFFICER: dict[str, Any] = {
         "full_name": "Asha Verma",
         "email": "asha.verma@example.gov.in",
         "service": "IAS",
+        "service_name": "Indian Administrative Service",
         "cca": "DOPT-IAS",
         "cca_name": "Department of Personnel and Training (IAS)",
         "designation": "Under Secretary",
@@ -48,13 +50,17 @@ PROFILES: Mapping[str, dict[str, Any]] = {
     # time for the March 2027 run of CGP: eligible on every rule.
     "eligible_officer": _ELIGIBLE_OFFICER,
     # The same officer in a service the programme is not open to.
-    "ineligible_officer": {**_ELIGIBLE_OFFICER, "officer": {**_ELIGIBLE_OFFICER["officer"], "service": "OTHER"}},
+    "ineligible_officer": {
+        **_ELIGIBLE_OFFICER,
+        "officer": {**_ELIGIBLE_OFFICER["officer"], "service": "OTHER", "service_name": "Other service"},
+    },
     # An eligible CSS officer whose cadre only needs to be told, not asked.
     "officer_without_cca_approval": {
         **_ELIGIBLE_OFFICER,
         "officer": {
             **_ELIGIBLE_OFFICER["officer"],
             "service": "CSS_A",
+            "service_name": "Central Secretariat Service (Group 'A')",
             "cca": "DOPT-CSS",
             "cca_name": "Department of Personnel and Training (CSS)",
         },

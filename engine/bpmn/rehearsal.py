@@ -21,7 +21,7 @@ from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.task import Task, TaskState
 
-from engine import rules
+from engine import amounts, rules
 from engine.bpmn.bundle import SpecBundle
 from engine.bpmn.scenario_format import Expectation, Scenario, TaskStep, TimerStep
 from engine.errors import StepFailed
@@ -90,6 +90,8 @@ class RehearsalHost(NoticeBox):
             "register_coupon": self.register_coupon,
             "notify_officer": self.notify_officer,
             "notify_role": self.notify_role,
+            "usd": amounts.usd,
+            "inr": amounts.inr,
         }
 
     def assign_coupon(self) -> str | None:

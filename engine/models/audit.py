@@ -13,7 +13,12 @@ from engine.models.types import UTCDateTime, utcnow
 
 
 class AuditEntry(Base):
-    """Who did what, when. Rows are only ever inserted."""
+    """Who did what, when. Rows are only ever inserted.
+
+    Entries about an application name it; entries about an account or a CCA (an
+    administrator's change, an officer's own) name no application and carry the username
+    or CCA code in `subject`, with the values before and after in `detail`.
+    """
 
     __tablename__ = "audit_log"
 
@@ -24,6 +29,7 @@ class AuditEntry(Base):
     application_id: Mapped[int | None] = mapped_column(ForeignKey("applications.id"), nullable=True, index=True)
     instance_id: Mapped[int | None] = mapped_column(nullable=True)
     task: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    subject: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
     detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
 

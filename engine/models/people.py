@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, UniqueConstraint, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from engine.db import Base
@@ -18,6 +18,8 @@ class User(Base):
     when they have not chosen. `email` is a staff member's address (an officer's is on the
     profile, `Officer.email`; see `mail_address`). `mail_delivery` says how notifications
     reach the person by mail: "immediate" (one mail each) or "daily" (one digest a day).
+    An account an administrator deactivated (`active` false) cannot sign in, and its tokens
+    and sessions are refused.
     """
 
     __tablename__ = "users"
@@ -31,6 +33,7 @@ class User(Base):
     language: Mapped[str | None] = mapped_column(String(8), nullable=True)
     email: Mapped[str | None] = mapped_column(String(254), nullable=True, unique=True, index=True)
     mail_delivery: Mapped[str] = mapped_column(String(16), default="immediate", server_default="immediate")
+    active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     role_rows: Mapped[list[UserRole]] = relationship(

@@ -94,7 +94,12 @@ class ProcessInstance(Base):
 
 
 class HumanTask(Base):
-    """A user task the inbox shows, kept in step with the instance on every save."""
+    """A user task the inbox shows, kept in step with the instance on every save.
+
+    `prefill` holds what the officer sent before for the fields of this task's form (a
+    claim returned for correction, a result reopened to be corrected), so the form opens
+    with it; None when there is nothing to show.
+    """
 
     __tablename__ = "human_tasks"
     __table_args__ = (
@@ -114,6 +119,7 @@ class HumanTask(Base):
     form_file: Mapped[str | None] = mapped_column(String(255), nullable=True)
     form_sha256: Mapped[str | None] = mapped_column(ForeignKey("forms.sha256"), nullable=True)
     instructions: Mapped[str | None] = mapped_column(Text, nullable=True)
+    prefill: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
     state: Mapped[str] = mapped_column(String(16), default="open")
     assignee: Mapped[str | None] = mapped_column(String(64), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
@@ -12,6 +13,7 @@ from engine.access import can_see_application
 from engine.errors import Conflict, Forbidden, Invalid, NotFound, StepFailed
 from engine.incidents import open_incidents, record_failure, resolve
 from engine.models import CCA, Application, AuditEntry, CourseRun, User
+from engine.rules import SERVICES
 from engine.services.reference import run_summary
 from engine.statuses import SUBMITTED, is_final
 from engine.steps import cancel, lock_instance, start_process
@@ -20,6 +22,37 @@ ENROLLMENT_PROCESS = "enrollment"
 # The run "has ended" once its last day is over in India.
 INDIA = timezone(timedelta(hours=5, minutes=30))
 INDIA_OFFSET = "+05:30"
+
+
+@dataclass(frozen=True)
+class CourseStanding:
+    """Where an officer stands with each course, for offering (or not) to apply.
+
+    `taken` maps a course code to the application that stops a new one (rule 5 of
+    DOMAIN.md: one under way, or one that earned the certificate); `under_way` lists the
+    officer's live applications (one course at a time is encouraged, not required).
+    """
+
+    taken: dict[str, Application]
+    under_way: list[Application]
+
+    def others_under_way(self, course_code: str) -> list[Application]:
+        """Live applications for other courses: the one-course-at-a-time warning names them."""
+        return [application for application in self.under_way if application.course_code != course_code]
+
+
+def course_standing(session: Session, officer: User) -> CourseStanding:
+    """The officer's applications that matter for applying again, in one query, newest first."""
+    query = select(Application).where(Application.officer_id == officer.id).order_by(Application.id.desc())
+    taken: dict[str, Application] = {}
+    under_way: list[Application] = []
+    for application in session.scalars(query):
+        live = not is_final(application.status)
+        if live:
+            under_way.append(application)
+        if (live or application.certified) and application.course_code not in taken:
+            taken[application.course_code] = application
+    return CourseStanding(taken, under_way)
 
 
 def get_application(session: Session, user: User, application_id: int) -> Application:
@@ -121,6 +154,8 @@ def start_data(session: Session, application: Application) -> dict[str, Any]:
             "full_name": officer.full_name,
             "email": officer.email,
             "service": officer.service,
+            # Texts people read name the service, never its code.
+            "service_name": SERVICES.get(officer.service, officer.service),
             "cca": application.cca_code,
             "cca_name": cca.name if cca else application.cca_code,
             "designation": officer.designation,
@@ -133,7 +168,13 @@ def start_data(session: Session, application: Application) -> dict[str, Any]:
         "cca_approval_required": bool(cca.approval_required) if cca else True,
         "applied_on": application.created_at.astimezone(INDIA).date().isoformat(),
         "other_applications": [
-            {"id": other.id, "course": other.course_code, "status": other.status, "certified": other.certified}
+            {
+                "id": other.id,
+                "course": other.course_code,
+                "course_title": other.course_run.course.title,
+                "status": other.status,
+                "certified": other.certified,
+            }
             for other in others
         ],
     }
@@ -142,7 +183,7 @@ def start_data(session: Session, application: Application) -> dict[str, Any]:
 def run_data(run: CourseRun) -> dict[str, Any]:
     """What the process knows of a run; dates as ISO strings so task data stays JSON."""
     result_due_at = f"{(run.ends_on + timedelta(days=1)).isoformat()}T00:00:00{INDIA_OFFSET}"
-    return {**run_summary(run), "result_due_at": result_due_at}
+    return {**run_summary(run), "course_title": run.course.title, "result_due_at": result_due_at}
 
 
 def withdraw_application(session: Session, user: User, application_id: int, now: datetime) -> Application:

@@ -19,13 +19,15 @@ TOKEN_LIFETIME = timedelta(hours=12)
 MAX_FAILURES = 5
 LOCK_TIME = timedelta(minutes=15)
 BAD_CREDENTIALS = N_("Wrong username or password")
+DEACTIVATED = N_("This account has been deactivated. Ask the administrator if you need it again.")
 
 
 def authenticate(session: Session, username: object, password: object, now: datetime) -> User:
     """The user for these credentials, or Unauthorized.
 
     After MAX_FAILURES wrong passwords the account refuses every attempt for LOCK_TIME;
-    the answer stays the same, so it tells an attacker nothing.
+    the answer stays the same, so it tells an attacker nothing. A deactivated account is
+    refused with DEACTIVATED, said only to someone who gave its right password.
     """
     if not isinstance(username, str) or not isinstance(password, str) or len(password) > 1024:
         raise Unauthorized(BAD_CREDENTIALS)
@@ -42,6 +44,8 @@ def authenticate(session: Session, username: object, password: object, now: date
             user.locked_until = now + LOCK_TIME
             user.failed_logins = 0
         raise Unauthorized(BAD_CREDENTIALS)
+    if not user.active:
+        raise Unauthorized(DEACTIVATED)
     user.failed_logins = 0
     user.locked_until = None
     return user
@@ -62,9 +66,9 @@ def issue_token(session: Session, user: User, now: datetime) -> str:
 
 
 def user_for_token(session: Session, token: str, now: datetime) -> User:
-    """The user a live token belongs to, or Unauthorized."""
+    """The user a live token belongs to, or Unauthorized (also when the account was deactivated)."""
     row = session.scalars(select(AuthToken).where(AuthToken.token_sha256 == _digest(token))).first()
-    if row is None or row.revoked_at is not None or row.expires_at <= now:
+    if row is None or row.revoked_at is not None or row.expires_at <= now or not row.user.active:
         raise Unauthorized("The token is unknown, expired or revoked; sign in again")
     return row.user
 
@@ -74,6 +78,16 @@ def revoke_token(session: Session, token: str, now: datetime) -> None:
     row = session.scalars(select(AuthToken).where(AuthToken.token_sha256 == _digest(token))).first()
     if row is not None and row.revoked_at is None:
         row.revoked_at = now
+
+
+def revoke_tokens(session: Session, user: User, now: datetime) -> int:
+    """Revoke every live API token of the user at `now` (aware UTC); returns how many. Flushes."""
+    live = select(AuthToken).where(AuthToken.user_id == user.id, AuthToken.revoked_at.is_(None))
+    tokens = list(session.scalars(live))
+    for token in tokens:
+        token.revoked_at = now
+    session.flush()
+    return len(tokens)
 
 
 def set_password(session: Session, user: User, password: object, now: datetime) -> None:
@@ -90,7 +104,4 @@ def set_password(session: Session, user: User, password: object, now: datetime) 
     user.password_hash = hash_password(str(password))
     user.failed_logins = 0
     user.locked_until = None
-    live = select(AuthToken).where(AuthToken.user_id == user.id, AuthToken.revoked_at.is_(None))
-    for token in session.scalars(live):
-        token.revoked_at = now
-    session.flush()
+    revoke_tokens(session, user, now)

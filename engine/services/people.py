@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
@@ -114,13 +115,13 @@ def register_officer(session: Session, body: dict[str, Any], today: date) -> Use
     problem = password_problem(password)
     if problem:
         fields["password"] = problem
-    profile = _profile(session, body, today, fields)
+    profile = profile_values(session, body, PROFILE_FIELDS, today, fields)
     if fields:
         raise Invalid("The registration has errors", fields)
     username = str(body["username"])
     if session.scalars(select(User.id).where(func.lower(User.username) == username.lower())).first():
         raise Conflict(f"username {username} is taken")
-    if session.scalars(select(Officer.user_id).where(func.lower(Officer.email) == profile["email"].lower())).first():
+    if email_taken(session, profile["email"]):
         raise Conflict("an officer with this e-mail is already registered")
     user = User(username=username, password_hash=hash_password(str(password)))
     user.role_rows = [UserRole(role="officer")]
@@ -130,42 +131,80 @@ def register_officer(session: Session, body: dict[str, Any], today: date) -> Use
     return user
 
 
-def _profile(session: Session, body: dict[str, Any], today: date, fields: dict[str, str]) -> dict[str, Any]:
-    text_limits = {"full_name": 200, "email": 254, "mobile": 20, "designation": 200, "edx_username": 100}
+CONTACT_FIELDS = ("email", "mobile", "designation", "edx_username")
+"""What an officer may change about themselves at any time (they reach the officer, and no
+eligibility rule reads them)."""
+
+SERVICE_FIELDS = ("full_name", "service", "cca", "date_of_joining", "date_of_birth")
+"""Who the officer is in service terms: the eligibility rules and the CCA's approval read them."""
+
+_TEXT_LIMITS = {"full_name": 200, "email": 254, "mobile": 20, "designation": 200, "edx_username": 100}
+
+
+def profile_values(
+    session: Session, body: dict[str, Any], names: Iterable[str], today: date, fields: dict[str, str]
+) -> dict[str, Any]:
+    """The profile fields `names` of `body`, checked as registration checks them.
+
+    Returns the column values (`cca` becomes `cca_code`, dates become `date`s, texts are
+    stripped); every bad field gets a reason in `fields`. `today` is the date in India:
+    no date of joining or birth may be after it.
+    """
     profile: dict[str, Any] = {}
-    for name, limit in text_limits.items():
+    for name in names:
         value = body.get(name)
-        if not isinstance(value, str) or not value.strip():
-            fields[name] = "This field is required"
-        elif len(value) > limit:
-            fields[name] = f"At most {limit} characters"
-        else:
-            profile[name] = value.strip()
-    email = profile.get("email", "")
-    if email and ("@" not in email or email.startswith("@") or email.endswith("@")):
-        fields["email"] = "Enter an e-mail address such as name@gov.in"
-    mobile = profile.get("mobile", "")
-    if mobile and not (mobile.lstrip("+").isdigit() and 10 <= len(mobile.lstrip("+")) <= 15):
-        fields["mobile"] = "Enter 10 to 15 digits, optionally starting with +"
-    service = body.get("service")
-    if service not in SERVICES:
-        fields["service"] = "Choose one of: " + ", ".join(SERVICES)
-    else:
-        profile["service"] = service
-    cca = body.get("cca")
-    if not isinstance(cca, str) or session.get(CCA, cca) is None:
-        fields["cca"] = "Choose your cadre controlling authority from the list"
-    else:
-        profile["cca_code"] = cca
-    for name in ("date_of_joining", "date_of_birth"):
-        parsed = parse_date(body.get(name))
-        if parsed is None:
-            fields[name] = "Enter a date as YYYY-MM-DD"
-        elif parsed > today:
-            fields[name] = "The date cannot be in the future"
-        else:
-            profile[name] = parsed
+        if name in _TEXT_LIMITS:
+            text = _required_text(value, _TEXT_LIMITS[name], name, fields)
+            problem = _text_problem(name, text) if text else None
+            if problem:
+                fields[name] = problem
+            elif text:
+                profile[name] = text
+        elif name == "service":
+            if value not in SERVICES:
+                fields[name] = "Choose one of: " + ", ".join(SERVICES)
+            else:
+                profile[name] = value
+        elif name == "cca":
+            if not isinstance(value, str) or session.get(CCA, value) is None:
+                fields[name] = "Choose your cadre controlling authority from the list"
+            else:
+                profile["cca_code"] = value
+        elif name in ("date_of_joining", "date_of_birth"):
+            parsed = parse_date(value)
+            if parsed is None:
+                fields[name] = "Enter a date as YYYY-MM-DD"
+            elif parsed > today:
+                fields[name] = "The date cannot be in the future"
+            else:
+                profile[name] = parsed
     return profile
+
+
+def _required_text(value: Any, limit: int, name: str, fields: dict[str, str]) -> str:
+    if not isinstance(value, str) or not value.strip():
+        fields[name] = "This field is required"
+        return ""
+    if len(value) > limit:
+        fields[name] = f"At most {limit} characters"
+        return ""
+    return value.strip()
+
+
+def _text_problem(name: str, text: str) -> str | None:
+    if name == "email" and ("@" not in text or text.startswith("@") or text.endswith("@")):
+        return "Enter an e-mail address such as name@gov.in"
+    if name == "mobile" and not (text.lstrip("+").isdigit() and 10 <= len(text.lstrip("+")) <= 15):
+        return "Enter 10 to 15 digits, optionally starting with +"
+    return None
+
+
+def email_taken(session: Session, email: str, other_than: int | None = None) -> bool:
+    """True when an officer other than user `other_than` registered this e-mail (any case)."""
+    query = select(Officer.user_id).where(func.lower(Officer.email) == email.lower())
+    if other_than is not None:
+        query = query.where(Officer.user_id != other_than)
+    return session.scalars(query).first() is not None
 
 
 def parse_date(value: Any) -> date | None:

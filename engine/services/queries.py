@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -84,6 +85,16 @@ def list_applications(session: Session, user: User, limit: int = 500, offset: in
     """The applications the user may see, newest first."""
     query = select(Application).where(visible_applications(user)).order_by(Application.id.desc())
     return list(session.scalars(query.limit(limit).offset(offset)))
+
+
+def applications_by_id(session: Session, user: User, ids: Iterable[int | None]) -> dict[int, Application]:
+    """The applications of `ids` the user may see, by id, in one query (for pages that name
+    the applications of their rows: notifications, tasks)."""
+    wanted = {application_id for application_id in ids if application_id is not None}
+    if not wanted:
+        return {}
+    query = select(Application).where(Application.id.in_(wanted), visible_applications(user))
+    return {application.id: application for application in session.scalars(query)}
 
 
 def history(session: Session, application_id: int) -> list[AuditEntry]:

@@ -9,7 +9,7 @@ from typing import Any
 from flask.testing import FlaskClient
 
 from engine.config import Settings
-from tests.api.conftest import Api, open_run, register
+from tests.api.conftest import PASSWORD, Api, open_run, register
 
 ROLES = [
     "anonymous",
@@ -50,6 +50,10 @@ def test_every_endpoint_answers_every_role_as_the_policy_says(
     scenario = json.loads((settings.processes_dir / "scenarios" / "cadre_approval" / "approved.json").read_text())
     upload_id = users["officer"].upload()
     note_id = users["cca"].get("/notifications").json[0]["id"]
+    assert (
+        staff["admin"].post("/users", {"username": "target", "password": PASSWORD, "roles": ["dopt"]}).status_code
+        == 201
+    )
     counter = {"n": 0}
 
     def fresh(prefix: str) -> str:
@@ -124,6 +128,14 @@ def test_every_endpoint_answers_every_role_as_the_policy_says(
             lambda: {"course_run_id": run["id"], "declaration": True},
             _only(201, ["officer", "other_officer"]),
         ),
+        ("GET", "/users", lambda: None, _only(200, ["admin"])),
+        ("GET", "/users/target", lambda: None, _only(200, ["admin"])),
+        ("PATCH", "/users/target", lambda: {"roles": ["course_team"]}, _only(200, ["admin"])),
+        ("POST", "/users/target/password", lambda: {"password": "long-enough-2"}, _only(200, ["admin"])),
+        ("POST", "/users/target/unlock", lambda: None, _only(200, ["admin"])),
+        ("PATCH", "/ccas/MH-GAD", lambda: {"name": "Maharashtra GAD"}, _only(200, ["admin"])),
+        ("GET", "/admin/audit", lambda: None, _only(200, ["admin"])),
+        ("PATCH", "/me", lambda: {"designation": "Director"}, _only(200, ["officer", "other_officer"])),
         ("POST", f"/tasks/{task_id}/claim", lambda: None, _only(200, ["cca"], otherwise=404)),
         ("POST", f"/tasks/{task_id}/unclaim", lambda: None, _only(200, ["cca"], otherwise=404)),
         ("GET", "/incidents", lambda: None, _only(200, ["dopt", "owner"])),
@@ -144,6 +156,13 @@ def test_every_endpoint_answers_every_role_as_the_policy_says(
             lambda: None,
             _only(200, ["officer"], otherwise=403)
             | {"other_officer": 404, "other_cca": 404, "owner": 404, "admin": 404},
+        ),
+        # Last: a password change ends the caller's own tokens.
+        (
+            "POST",
+            "/me/password",
+            lambda: {"current_password": PASSWORD, "new_password": "a-changed-password"},
+            {role: 204 for role in ROLES if role != "anonymous"},
         ),
     ]
     mismatches = []

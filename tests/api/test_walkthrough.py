@@ -123,6 +123,8 @@ def test_failed_exam_is_not_certified(client: FlaskClient, staff: dict[str, Api]
     officer, application_id = to_enrolled(client, staff, run)
     run_timers(settings, after_run_ends(run))
     response = officer.complete(application_id, "report_result", {"final_grade": 38, "proctored_exam": "passed"})
+    assert response.json["application"]["status"] == "awaiting_result"
+    response = officer.complete(application_id, "confirm_result", {"decision": "confirm"})
     assert response.json["application"]["status"] == "not_certified"
 
 
@@ -143,3 +145,36 @@ def test_withdrawal_is_withdrawn_and_cannot_repeat(client: FlaskClient, staff: d
     assert staff["cca"].get(f"/tasks?application_id={application['id']}").json == []
     again = officer.post(f"/applications/{application['id']}/withdraw")
     assert again.status_code == 409
+
+
+def test_a_returned_claim_is_offered_again_with_what_was_sent_and_bank_details_tidied(
+    client: FlaskClient, staff: dict[str, Api], settings: Settings
+) -> None:
+    run = open_run(staff["dopt"])
+    staff["course_team"].post(f"/course-runs/{run['id']}/coupons", {"codes": ["MITX-0300"]})
+    officer, application_id = to_enrolled(client, staff, run)
+    run_timers(settings, after_run_ends(run))
+    officer.complete(
+        application_id,
+        "report_result",
+        {"final_grade": 70, "proctored_exam": "passed", "certificate_upload": officer.upload()},
+    )
+    proof = officer.upload()
+    claim = {
+        "amount_paid_usd": 100,
+        "payment_proof_upload": proof,
+        "bank_account_number": "0001 2345 6789",
+        "ifsc": "hdfc0001234",
+        "declaration": True,
+    }
+    assert officer.complete(application_id, "submit_claim", claim).status_code == 200
+    staff["dopt"].complete(application_id, "verify_claim", {"decision": "return", "remarks": "Receipt unreadable."})
+
+    task = officer.get(f"/tasks/{officer.task(application_id, 'submit_claim')}").json
+
+    assert task["prefill"] == {
+        "amount_paid_usd": 100,
+        "payment_proof_upload": proof,
+        "bank_account_number": "000123456789",
+        "ifsc": "HDFC0001234",
+    }

@@ -57,6 +57,10 @@ class Site:
         with self.db.sessions() as session, session.begin():
             register_officer(session, body, NOW.date())
 
+    def add_staff(self, username: str, roles: list[str], cca: str | None = None) -> None:
+        with self.db.sessions() as session, session.begin():
+            create_user(session, username, PASSWORD, roles, cca)
+
     def apply(self, username: str) -> int:
         with self.db.sessions() as session, session.begin():
             user = session.scalars(select(User).where(User.username == username)).one()

@@ -27,13 +27,13 @@ def test_officer_registers_applies_and_gets_the_coupon_after_approval_and_confir
     officer.get_by_label("Service", exact=True).select_option("IAS")
     officer.get_by_label("Cadre controlling authority", exact=True).select_option("DOPT-IAS")
     officer.get_by_label("Designation", exact=True).fill("Deputy Secretary")
-    officer.get_by_label("Date of joining the service", exact=True).fill("2013-07-01")
-    officer.get_by_label("Date of birth", exact=True).fill("1984-03-12")
+    officer.get_by_label("Date of joining the service", exact=True).fill("01-07-2013")
+    officer.get_by_label("Date of birth", exact=True).fill("12-03-1984")
     officer.get_by_label("edX username", exact=True).fill("priya_edx")
     officer.get_by_role("button", name="Register").click()
     expect(officer).to_have_url(re.compile(r"/courses$"))
 
-    officer.get_by_role("link", name=re.compile(r"^Apply for CGP")).click()
+    officer.get_by_role("link", name=re.compile(r"^Apply for The Challenges of Global Poverty")).click()
     officer.get_by_label("I confirm the declaration", exact=True).check()
     officer.get_by_role("button", name="Submit application").click()
     expect(officer.locator(".verdict")).to_have_text("Eligible")
@@ -53,7 +53,7 @@ def test_officer_registers_applies_and_gets_the_coupon_after_approval_and_confir
     expect(dopt.locator(".flash--success")).to_contain_text("Done")
 
     officer.goto("/applications")
-    officer.get_by_role("link", name=re.compile(r"^Application \d+$")).click()
+    officer.get_by_role("link", name="The Challenges of Global Poverty", exact=True).click()
     expect(officer.locator(".coupon code")).to_have_text("MITX-CGP-0001")
     expect(officer.locator(".status-panel__label")).to_have_text("Enrolled: coupon code issued")
 

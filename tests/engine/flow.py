@@ -88,6 +88,15 @@ class Flow:
                 )
             )
 
+    def prefill(self, application_id: int, name: str) -> dict[str, Any] | None:
+        """What the open task `name` of the application opens with."""
+        with self.db.sessions() as session:
+            return session.scalars(
+                select(HumanTask.prefill).where(
+                    HumanTask.application_id == application_id, HumanTask.state == "open", HumanTask.name == name
+                )
+            ).one()
+
     def notifications(self, username: str) -> list[str]:
         with self.db.sessions() as session:
             user = self._user(session, username)

@@ -140,8 +140,82 @@ def test_failed_exam_ends_not_certified(flow: Flow) -> None:
     flow.timers(RUN_RESULT_OPENS)
     result = {"final_grade": 80, "proctored_exam": "failed"}
     flow.complete(officer, application_id, "report_result", result, RUN_RESULT_OPENS)
+    assert flow.open_tasks(application_id) == ["confirm_result"]
+    flow.complete(officer, application_id, "confirm_result", {"decision": "confirm"}, RUN_RESULT_OPENS)
     assert flow.status(application_id) == "not_certified"
     assert flow.application(application_id).certified is False
+
+
+def test_a_result_without_certificate_stands_after_30_days_without_an_answer(flow: Flow) -> None:
+    flow.add_coupons("POOL-0014")
+    officer = flow.officer()
+    application_id = approve_and_confirm(flow, officer)
+    flow.timers(RUN_RESULT_OPENS)
+    flow.complete(
+        officer, application_id, "report_result", {"final_grade": 40, "proctored_exam": "passed"}, RUN_RESULT_OPENS
+    )
+    flow.timers(RUN_RESULT_OPENS + timedelta(days=29))
+    assert flow.open_tasks(application_id) == ["confirm_result"]
+    flow.timers(RUN_RESULT_OPENS + timedelta(days=30, minutes=1))
+    assert flow.status(application_id) == "not_certified"
+    assert flow.open_tasks(application_id) == []
+
+
+def test_a_grade_typed_wrong_is_corrected_and_the_form_opens_with_what_was_sent(flow: Flow) -> None:
+    flow.add_coupons("POOL-0015")
+    officer = flow.officer()
+    application_id = approve_and_confirm(flow, officer)
+    flow.timers(RUN_RESULT_OPENS)
+    certificate = flow.upload(officer)
+    typo = {"final_grade": 45, "proctored_exam": "passed", "certificate_upload": certificate}
+    flow.complete(officer, application_id, "report_result", typo, RUN_RESULT_OPENS)
+    flow.complete(officer, application_id, "confirm_result", {"decision": "correct"}, RUN_RESULT_OPENS)
+
+    assert flow.status(application_id) == "awaiting_result"
+    assert flow.prefill(application_id, "report_result") == typo
+    flow.complete(officer, application_id, "report_result", dict(typo, final_grade=54), RUN_RESULT_OPENS)
+    assert flow.status(application_id) == "awaiting_claim"
+    assert flow.application(application_id).certified is True
+
+
+def test_a_result_is_corrected_from_the_claim_step_until_dopt_verifies_the_claim(flow: Flow) -> None:
+    officer = flow.officer()
+    application_id = _to_claim(flow, officer, "POOL-0016")
+    flow.complete(flow.dopt, application_id, "verify_claim", {"decision": "return", "remarks": "Wrong certificate."})
+    # As the claim form posts it: the values it opened with, and the box ticked.
+    sent_again = dict(flow.prefill(application_id, "submit_claim") or {}, correct_result=True)
+    flow.complete(officer, application_id, "submit_claim", sent_again, RUN_RESULT_OPENS)
+
+    assert flow.status(application_id) == "awaiting_result"
+    assert flow.open_tasks(application_id) == ["report_result"]
+    corrected = passed_result(flow.upload(officer))
+    flow.complete(officer, application_id, "report_result", corrected, RUN_RESULT_OPENS)
+    assert flow.open_tasks(application_id) == ["submit_claim"]
+    prefill = flow.prefill(application_id, "submit_claim")
+    assert prefill is not None and prefill["bank_account_number"] == CLAIM["bank_account_number"]
+    assert "correct_result" not in prefill and "declaration" not in prefill
+
+
+def test_a_claim_returned_for_correction_opens_with_what_the_officer_sent(flow: Flow) -> None:
+    officer = flow.officer()
+    application_id = _to_claim(flow, officer, "POOL-0017")
+    flow.complete(flow.dopt, application_id, "verify_claim", {"decision": "return", "remarks": "Proof unreadable."})
+
+    prefill = flow.prefill(application_id, "submit_claim")
+    assert prefill is not None
+    assert {key: prefill[key] for key in ("amount_paid_usd", "bank_account_number", "ifsc")} == {
+        key: CLAIM[key] for key in ("amount_paid_usd", "bank_account_number", "ifsc")
+    }
+    assert prefill["payment_proof_upload"]
+
+
+def test_a_staff_task_opened_again_is_not_prefilled_with_the_last_decision(flow: Flow) -> None:
+    officer = flow.officer()
+    application_id = flow.apply(officer)
+    flow.complete(flow.cca_approver, application_id, "cca_approval", {"decision": "return", "remarks": "Which run?"})
+    flow.complete(officer, application_id, "respond_clarification", {"response": "March."})
+
+    assert flow.prefill(application_id, "cca_approval") is None
 
 
 def _to_claim(flow: Flow, officer: str, code: str) -> int:

@@ -75,6 +75,7 @@ def test_form_change_that_breaks_a_scenario_is_refused_and_nothing_is_deployed(
         (b'{"type": 7}', "the form is not a valid JSON Schema"),
         (b"\xff\xfe{}", "the form is not UTF-8 text"),
         (b"[]", "the form must be a JSON object"),
+        (b'{"properties": {"remarks": {"x-tidy": ["lower-case"]}}}', "the field remarks: x-tidy is a list of"),
     ],
 )
 def test_form_that_is_no_json_schema_is_refused_with_the_reason(

@@ -123,8 +123,8 @@ def registration(**changes: str) -> dict[str, str]:
         "service": "CSS_A",
         "cca": "DOPT-CSS",
         "designation": "Deputy Secretary",
-        "date_of_joining": "2014-01-15",
-        "date_of_birth": "1980-05-05",
+        "date_of_joining": "15-01-2014",
+        "date_of_birth": "05-05-1980",
         "edx_username": "meera_edx",
     }
     form.update(changes)

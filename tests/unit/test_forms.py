@@ -100,7 +100,8 @@ def test_form_forbids_unknown_fields(name: str) -> None:
 @pytest.mark.parametrize("name", FORM_NAMES)
 def test_every_required_field_is_a_field_of_the_form(name: str) -> None:
     schema = form(name)
-    assert set(schema["required"]) <= set(schema["properties"])
+    required = set(schema.get("required", [])) | set(schema.get("else", {}).get("required", []))
+    assert required and required <= set(schema["properties"])
 
 
 @pytest.mark.parametrize("name", FORM_NAMES)
@@ -361,7 +362,7 @@ def test_well_formed_ifsc_is_accepted(ifsc: str) -> None:
     assert errors_for("submit_claim", ifsc=ifsc) == {}
 
 
-@pytest.mark.parametrize("ifsc", ["sbin0001234", "SBIN1001234", "SBI0001234", "SBIN00012345"])
+@pytest.mark.parametrize("ifsc", ["SBIN1001234", "SBI0001234", "SBIN00012345", "sbin1001234"])
 def test_malformed_ifsc_is_refused_with_its_layout(ifsc: str) -> None:
     assert errors_for("submit_claim", ifsc=ifsc) == {
         "ifsc": "IFSC is 4 letters, 0, then 6 letters or digits (e.g. SBIN0001234)"
@@ -373,7 +374,7 @@ def test_account_number_of_9_to_18_digits_is_accepted(account: str) -> None:
     assert errors_for("submit_claim", bank_account_number=account) == {}
 
 
-@pytest.mark.parametrize("account", ["12345678", "1234567890123456789", "12345678A", "1234 5678 9"])
+@pytest.mark.parametrize("account", ["12345678", "1234567890123456789", "12345678A", "1234-5678-9012"])
 def test_account_number_outside_9_to_18_digits_is_refused(account: str) -> None:
     assert errors_for("submit_claim", bank_account_number=account) == {"bank_account_number": "Must be 9 to 18 digits"}
 
@@ -408,3 +409,49 @@ def test_cleaned_data_has_strings_stripped() -> None:
 def test_cleaned_data_has_every_field_with_none_for_those_not_given() -> None:
     cleaned = validate_form(form("cca_approval"), {"decision": "approve"})[0]
     assert cleaned == {"decision": "approve", "remarks": None}
+
+
+# Tidying what people type, before the schema is checked (UI and API alike)
+
+
+@pytest.mark.parametrize("typed", ["sbin0001234", " SbIn0001234 ", "sbin 000 1234"])
+def test_an_ifsc_typed_in_lower_case_or_with_spaces_is_tidied_not_refused(typed: str) -> None:
+    cleaned, errors = validate_form(form("submit_claim"), VALID["submit_claim"] | {"ifsc": typed})
+    assert errors == {}
+    assert cleaned["ifsc"] == "SBIN0001234"
+
+
+@pytest.mark.parametrize("typed", ["1234 5678 9012", "1234  5678\t9012", " 123456789012 "])
+def test_an_account_number_typed_in_groups_is_tidied_not_refused(typed: str) -> None:
+    cleaned, errors = validate_form(form("submit_claim"), VALID["submit_claim"] | {"bank_account_number": typed})
+    assert errors == {}
+    assert cleaned["bank_account_number"] == "123456789012"
+
+
+def test_tidying_applies_only_to_the_fields_that_ask_for_it() -> None:
+    cleaned, _errors = validate_form(form("verify_claim"), {"decision": "return", "remarks": "see  the proof"})
+    assert cleaned["remarks"] == "see  the proof"
+
+
+# The claim form's "correct my result first"
+
+
+def test_asking_to_correct_the_result_needs_nothing_else_of_the_claim_form() -> None:
+    cleaned, errors = validate_form(form("submit_claim"), {"correct_result": True, "declaration": False})
+    assert errors == {}
+    assert cleaned["correct_result"] is True
+
+
+def test_claiming_without_the_box_ticked_names_every_missing_field() -> None:
+    errors = validate_form(form("submit_claim"), {"correct_result": False})[1]
+    assert errors == {
+        "amount_paid_usd": "This field is required",
+        "payment_proof_upload": "This field is required",
+        "bank_account_number": "This field is required",
+        "ifsc": "This field is required",
+        "declaration": "This field is required",
+    }
+
+
+def test_claiming_needs_the_declaration_ticked() -> None:
+    assert errors_for("submit_claim", declaration=False) == {"declaration": "Tick the box to confirm"}

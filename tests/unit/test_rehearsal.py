@@ -104,6 +104,7 @@ def test_shipped_scenarios_fire_every_timer_and_take_every_coupon_path() -> None
         "wait_for_run_end",
         "result_reminder",
         "result_overdue",
+        "result_confirmation_due",
     }
     tasks = {task for task, _data in _task_steps()}
     assert {"issue_coupon", "respond_clarification", "record_payment"} <= tasks

@@ -72,13 +72,15 @@ def test_service_codes_are_case_sensitive() -> None:
 
 
 def test_passing_service_reason_names_the_service() -> None:
-    assert check_service("IFoS").reason == "Indian Forest Service (IFoS) is an eligible service"
+    assert check_service("IFoS").reason == "Indian Forest Service is an eligible service"
 
 
 def test_failing_service_reason_lists_the_eligible_services() -> None:
     assert check_service("OTHER").reason == (
-        "Other service (OTHER) is not an eligible service; the programme is open to "
-        "IAS, IPS, IFoS, CCS_A, CSS_A, CSSS_A, SCS"
+        "Other service is not an eligible service; the programme is open to: Indian Administrative Service; "
+        "Indian Police Service; Indian Forest Service; Group 'A' Central Civil Service; "
+        "Central Secretariat Service (Group 'A'); Central Secretariat Stenographers Service (Group 'A'); "
+        "State Administrative/Civil Service"
     )
 
 
@@ -208,14 +210,19 @@ def test_live_application_for_another_course_is_no_duplicate() -> None:
     assert check_no_duplicates("CGP", [application(course="DASS")]).passed
 
 
-def test_duplicate_reason_names_the_other_application() -> None:
-    result = check_no_duplicates("CGP", [application(id=12, status="awaiting_coupon")])
-    assert result.reason == ("your application 12 for CGP is still under way (awaiting coupon)")
+def test_duplicate_reason_names_the_course_and_the_status_in_words() -> None:
+    result = check_no_duplicates("CGP", [application(id=12, status="awaiting_coupon")], "Global Poverty")
+    assert result.reason == "your application for Global Poverty is still under way (waiting for the coupon code)"
 
 
-def test_certificate_reason_names_the_certified_application() -> None:
+def test_certificate_reason_names_the_course_by_its_title() -> None:
+    result = check_no_duplicates("CGP", [application(id=3, certified=True)], "Global Poverty")
+    assert result.reason == "you have already earned the certificate for Global Poverty"
+
+
+def test_duplicate_reason_without_a_title_names_the_code() -> None:
     result = check_no_duplicates("CGP", [application(id=3, certified=True)])
-    assert result.reason == "you have already earned the certificate for CGP (application 3)"
+    assert result.reason == "you have already earned the certificate for CGP"
 
 
 # Eligibility as a whole
@@ -254,8 +261,12 @@ def test_one_failing_rule_makes_the_officer_ineligible() -> None:
 
 
 def test_live_application_for_another_course_warns_one_course_at_a_time() -> None:
-    result = check_eligibility(officer(), course_run(), "2027-02-01", [application(course="DASS")])
-    warning = "another application of yours is under way (DASS); officers are encouraged to take one course at a time"
+    other = application(course="DASS", course_title="Data Analysis for Social Scientists")
+    result = check_eligibility(officer(), course_run(), "2027-02-01", [other])
+    warning = (
+        "another application of yours is under way (Data Analysis for Social Scientists); "
+        "officers are encouraged to take one course at a time"
+    )
     assert result["warnings"] == [warning]
 
 

@@ -7,11 +7,14 @@ from typing import Any
 from flask import jsonify
 
 from engine.errors import Unauthorized
+from engine.models import User
+from engine.services.applications import INDIA
 from engine.services.auth import authenticate, issue_token, revoke_token
 from engine.services.password_reset import RESET_ANSWER, request_reset, reset_password
-from engine.services.people import create_user, officer_profile, register_officer
+from engine.services.people import officer_profile, register_officer
+from engine.services.profile import change_own_password, change_profile
 from webapp.api.blueprint import api
-from webapp.api.identity import authenticated, bearer_token, caller, require_role
+from webapp.api.identity import authenticated, bearer_token, caller
 from webapp.api.presenters import user_json
 from webapp.api.request_data import json_object
 from webapp.core.database import commit, now, session
@@ -49,27 +52,34 @@ def register() -> Any:
 @api.get("/me")
 @authenticated
 def me() -> Any:
-    user = caller()
-    return jsonify(
-        {
-            **user_json(user),
-            "email": user.mail_address,
-            "mail_delivery": user.mail_delivery,
-            "profile": officer_profile(user),
-        }
-    )
+    return jsonify(_me_json(caller()))
 
 
-@api.post("/users")
+def _me_json(user: User) -> dict[str, Any]:
+    return {
+        **user_json(user),
+        "email": user.mail_address,
+        "mail_delivery": user.mail_delivery,
+        "profile": officer_profile(user),
+    }
+
+
+@api.patch("/me")
 @authenticated
-def add_user() -> Any:
-    require_role("admin")
-    body = json_object(
-        allowed={"username", "password", "roles", "cca", "email"}, required={"username", "password", "roles"}
-    )
-    user = create_user(session(), body["username"], body["password"], body["roles"], body.get("cca"), body.get("email"))
+def change_me() -> Any:
+    user = caller()
+    change_profile(session(), user, user, json_object(), now().astimezone(INDIA).date(), now())
     commit()
-    return jsonify(user_json(user)), 201
+    return jsonify(_me_json(user))
+
+
+@api.post("/me/password")
+@authenticated
+def change_my_password() -> Any:
+    body = json_object(allowed={"current_password", "new_password"}, required={"current_password", "new_password"})
+    change_own_password(session(), caller(), body["current_password"], body["new_password"], now())
+    commit()
+    return "", 204
 
 
 @api.post("/auth/password-reset")

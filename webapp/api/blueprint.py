@@ -7,6 +7,7 @@ from flask import Blueprint
 api = Blueprint("api", __name__, url_prefix="/api/v1")
 
 from webapp.api import (  # noqa: E402, F401 - route modules register themselves
+    admin,
     applications,
     auth,
     coupons,

@@ -54,6 +54,45 @@ def _path_param(name: str, schema: dict[str, Any]) -> dict[str, Any]:
     return {"name": name, "in": "path", "required": True, "schema": schema}
 
 
+# Every paged list (API.md): the body a list, the total in X-Total-Count, neighbours in Link.
+PAGING = [
+    {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1}},
+    {"name": "per_page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 500}},
+]
+
+
+def _paged(operation: dict[str, Any], *parameters: dict[str, Any]) -> dict[str, Any]:
+    """A list operation with the paging parameters (and its own), and the paging headers."""
+    operation["parameters"] = [*parameters, *PAGING]
+    operation["responses"]["200"]["headers"] = {
+        "X-Total-Count": {"schema": I, "description": "how many items the whole list has"},
+        "Link": {"schema": S, "description": "the next and previous pages (rel=next, rel=prev)"},
+    }
+    operation["responses"]["422"] = {
+        "description": "page or per_page out of range",
+        "content": {"application/json": {"schema": ERROR}},
+    }
+    return operation
+
+
+def _query(name: str, schema: dict[str, Any], description: str) -> dict[str, Any]:
+    return {"name": name, "in": "query", "schema": schema, "description": description}
+
+
+ROLE_NAMES = {"enum": ["officer", "cca_approver", "dopt", "course_team", "finance", "process_owner", "admin"]}
+CONTACT_AND_SERVICE = {
+    "email": S,
+    "mobile": S,
+    "designation": S,
+    "edx_username": S,
+    "full_name": S,
+    "service": {"enum": ["IAS", "IPS", "IFoS", "CCS_A", "CSS_A", "CSSS_A", "SCS", "OTHER"]},
+    "cca": S,
+    "date_of_joining": D,
+    "date_of_birth": D,
+}
+
+
 DEPLOYED = {
     "type": "object",
     "properties": {
@@ -208,15 +247,77 @@ DOCUMENT: dict[str, Any] = {
                 e422="invalid fields",
             )
         },
-        "/me": {"get": _op("The caller's user and officer profile")},
-        "/users": {
+        "/me": {
+            "get": _op("The caller's user and officer profile"),
+            "patch": _op(
+                "Change the caller's officer profile: contact details at any time; service details (name, "
+                "service, CCA, dates of joining and birth) only while no application of theirs is under way. "
+                "Audited",
+                body=_json(CONTACT_AND_SERVICE, []),
+                e403="the caller has no officer profile",
+                e409="service details while an application is under way, or an e-mail another officer has",
+                e422="invalid or unknown fields",
+            ),
+        },
+        "/me/password": {
             "post": _op(
-                "Create a user (admin)",
+                "Change the caller's password (the registration rule); every token of the caller ends, this one too",
+                ok="204",
+                body=_json({"current_password": S, "new_password": S}, ["current_password", "new_password"]),
+                e422="current_password wrong, or new_password breaks the rule",
+            )
+        },
+        "/users": {
+            "get": _paged(
+                _op("Users, by username (admin)", e403="not an admin"),
+                _query("q", S, "part of the username, an officer's name or e-mail"),
+                _query("role", ROLE_NAMES, "only users holding this role"),
+                _query("active", {"enum": ["true", "false"]}, "only active, or only deactivated, users"),
+            ),
+            "post": _op(
+                "Create a staff user (admin; officers register themselves). Audited",
                 ok="201",
                 body=_json({"username": S, "password": S, "roles": {"type": "array"}, "cca": S}, ["username"]),
                 e403="not an admin",
                 e409="username taken",
                 e422="invalid fields",
+            ),
+        },
+        "/users/{username}": {
+            "parameters": [_path_param("username", S)],
+            "get": _op("One user (admin)", e403="not an admin", e404="no such user"),
+            "patch": _op(
+                "Change a user's roles, CCA or active flag (admin). Deactivating ends the user's tokens and "
+                "returns the tasks they had taken; an admin cannot deactivate themselves or drop their own admin "
+                "role. Audited",
+                body=_json({"roles": {"type": "array", "items": ROLE_NAMES}, "cca": S, "active": B}, []),
+                e403="not an admin",
+                e404="no such user",
+                e422="invalid fields, or a change an admin may not make to their own account",
+            ),
+        },
+        "/users/{username}/password": {
+            "parameters": [_path_param("username", S)],
+            "post": _op(
+                "Set a new password for a user (admin); the user's tokens end. Audited (without the password)",
+                body=_json({"password": S}, ["password"]),
+                e403="not an admin",
+                e404="no such user",
+                e422="the password breaks the rule",
+            ),
+        },
+        "/users/{username}/unlock": {
+            "parameters": [_path_param("username", S)],
+            "post": _op(
+                "Clear a user's failed sign-ins and lock (admin). Audited", e403="not an admin", e404="no such user"
+            ),
+        },
+        "/admin/audit": {
+            "get": _paged(
+                _op(
+                    "Every change to users and CCAs, newest first (admin): who, when, what, before and after",
+                    e403="not an admin",
+                )
             )
         },
         "/ccas": {
@@ -228,6 +329,17 @@ DOCUMENT: dict[str, Any] = {
                 e403="not an admin",
                 e409="exists",
                 e422="invalid",
+            ),
+        },
+        "/ccas/{code}": {
+            "parameters": [_path_param("code", S)],
+            "patch": _op(
+                "Change a CCA's code, name or approval_required (admin); a code in use cannot change. Audited",
+                body=_json({"code": S, "name": S, "approval_required": B}, []),
+                e403="not an admin",
+                e404="no such CCA",
+                e409="the new code exists",
+                e422="invalid, or the code is in use",
             ),
         },
         "/courses": {
@@ -297,7 +409,11 @@ DOCUMENT: dict[str, Any] = {
         },
         "/tasks/{task_id}": {
             "parameters": [_path_param("task_id", S)],
-            "get": _op("A task with its form (JSON Schema) and application", e404="not found"),
+            "get": _op(
+                "A task with its form (JSON Schema), `prefill` (what the officer sent before for this form: a "
+                "claim returned for correction, a result reopened to be corrected) and application",
+                e404="not found",
+            ),
         },
         "/tasks/{task_id}/claim": {
             "parameters": [_path_param("task_id", S)],

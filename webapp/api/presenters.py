@@ -23,6 +23,7 @@ from engine.models import (
     ProcessScenario,
     User,
 )
+from engine.services.accounts import is_locked
 from engine.services.incidents import open_incident_of
 from engine.services.process_forms import DeployedForm
 from engine.services.queries import ProcessOf, histories, open_tasks_of, processes_of
@@ -163,6 +164,35 @@ def task_json(task: HumanTask) -> dict[str, Any]:
 def user_json(user: User) -> dict[str, Any]:
     """A user as the token call and /me show it."""
     return {"username": user.username, "roles": user.roles, "cca": user.cca_code}
+
+
+def admin_user_json(user: User, now: datetime) -> dict[str, Any]:
+    """A user as administrators see it: `user_json` with whether it is active, locked (and
+    until when), when it was made, and an officer's name and e-mail."""
+    profile = user.officer
+    return {
+        **user_json(user),
+        "active": user.active,
+        "locked_until": timestamp(user.locked_until) if is_locked(user, now) else None,
+        "created_at": timestamp(user.created_at),
+        "full_name": profile.full_name if profile else None,
+        "email": user.mail_address,
+    }
+
+
+def account_change_json(entry: AuditEntry) -> dict[str, Any]:
+    """One entry of the account audit: who changed what (`subject`: a username or CCA code),
+    when, and the values before and after."""
+    detail = entry.detail or {}
+    return {
+        "id": entry.id,
+        "at": timestamp(entry.at),
+        "actor": entry.actor,
+        "action": entry.action,
+        "subject": entry.subject,
+        "before": detail.get("before"),
+        "after": detail.get("after"),
+    }
 
 
 def cca_json(cca: CCA) -> dict[str, Any]:

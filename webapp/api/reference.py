@@ -8,7 +8,7 @@ from flask import jsonify
 from sqlalchemy import select
 
 from engine.models import CCA, Course, CourseRun
-from engine.services.reference import create_cca, create_course, create_course_run
+from engine.services.reference import create_course, create_course_run
 from webapp.api.blueprint import api
 from webapp.api.identity import authenticated, require_role
 from webapp.api.presenters import cca_json, course_json, course_run_json
@@ -20,15 +20,6 @@ from webapp.core.database import commit, session
 @authenticated
 def list_ccas() -> Any:
     return jsonify([cca_json(cca) for cca in session().scalars(select(CCA).order_by(CCA.code))])
-
-
-@api.post("/ccas")
-@authenticated
-def add_cca() -> Any:
-    require_role("admin")
-    cca = create_cca(session(), json_object())
-    commit()
-    return jsonify(cca_json(cca)), 201
 
 
 @api.get("/courses")

@@ -33,6 +33,8 @@ def task(task_id: str) -> Any:
     body = task_json(found) | {
         "state": found.state,
         "form": form,
+        # What the officer sent before for this form (a claim returned, a result to correct).
+        "prefill": found.prefill or {},
         "application": application_json(session(), application, caller()),
     }
     return jsonify(body)

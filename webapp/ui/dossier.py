@@ -17,6 +17,7 @@ from engine.models import CCA, Application, AuditEntry, HumanTask, Notification,
 from engine.services.notifications import notifications_about
 from engine.services.queries import history, open_tasks
 from engine.statuses import is_final
+from webapp.ui.labels import StatusWords, status_words
 
 
 @dataclass(frozen=True)
@@ -33,28 +34,37 @@ class Dossier:
     messages: list[Notification]
     documents: list[Upload]
     may_withdraw: bool
+    status: StatusWords
 
     @property
     def eligibility(self) -> dict[str, Any]:
         return self.application.eligibility or {}
 
+    @property
+    def coupon_box(self) -> bool:
+        """The coupon and how to use it, shown while it is of use: from issue until the course
+        ends (status `enrolled`); afterwards it only crowds the page."""
+        return bool(self.coupon_code) and self.application.status == "enrolled"
+
 
 def build_dossier(session: Session, viewer: User, application: Application) -> Dossier:
     """Collect the dossier of an application the viewer may already see (checked by the caller)."""
     tasks = open_tasks(session, application.id)
+    entries = history(session, application.id)
     own = application.officer_id == viewer.id
     coupon_visible = can_see_coupon(viewer, application)
     return Dossier(
         application=application,
         profile=application.officer.officer,
         cca=session.get(CCA, application.cca_code),
-        history=history(session, application.id),
+        history=entries,
         tasks_for_viewer=[task for task in tasks if can_work_task(viewer, task)],
         tasks_for_others=[task for task in tasks if not can_work_task(viewer, task)],
         coupon_code=application.coupon_code if coupon_visible else None,
         messages=notifications_about(session, viewer, application.id),
         documents=_documents(session, application),
         may_withdraw=own and not is_final(application.status),
+        status=status_words(application.status, entries, [task.name for task in tasks]),
     )
 
 

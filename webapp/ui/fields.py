@@ -30,7 +30,8 @@ class Field:
     """One form control.
 
     `kind` is one of: text, password, email, tel, textarea, number, date, radio, select,
-    checkbox, file.
+    checkbox, checkboxes (several choices: `values` holds those ticked), file. A date is a
+    text box for DD-MM-YYYY, with the format said beside it.
     """
 
     name: str
@@ -46,6 +47,7 @@ class Field:
     maximum: float | None = None
     step: str = "any"
     value: str = ""
+    values: tuple[str, ...] = ()
     error: str = ""
     attached_id: str = ""
     attached_name: str = ""
@@ -64,14 +66,20 @@ class Field:
         return f"{self.id}-error"
 
     @property
+    def format_id(self) -> str:
+        return f"{self.id}-format"
+
+    @property
     def first_control_id(self) -> str:
-        """Where an error summary link should land (the first radio of a group)."""
-        return f"{self.id}-0" if self.kind == "radio" else self.id
+        """Where an error summary link should land (the first radio or tick box of a group)."""
+        return f"{self.id}-0" if self.kind in ("radio", "checkboxes") else self.id
 
     @property
     def described_by(self) -> str:
-        """The ids of the help text and the error, for aria-describedby."""
+        """The ids of the help text, the date format and the error, for aria-describedby."""
         ids = [self.help_id] if self.help else []
+        if self.kind == "date":
+            ids.append(self.format_id)
         if self.error:
             ids.append(self.error_id)
         return " ".join(ids)
@@ -96,7 +104,9 @@ KINDS: dict[str, str] = {
     "TelField": "tel",
     "TextAreaField": "textarea",
     "DateField": "date",
+    "DayField": "date",
     "SelectField": "select",
+    "ChoicesField": "checkboxes",
     "RadioField": "radio",
     "BooleanField": "checkbox",
     "IntegerField": "number",
@@ -114,9 +124,13 @@ def _from_wtforms(item: FormField) -> Field:
     attributes: dict[str, Any] = dict(item.render_kw or {})
     kind = KINDS[item.type]
     options: tuple[Option, ...] = ()
-    if kind in ("select", "radio"):
+    values: tuple[str, ...] = ()
+    if kind in ("select", "radio", "checkboxes"):
         options = tuple(Option(str(value), str(label)) for value, label, *_rest in item.iter_choices())
-    if kind == "checkbox":
+    if kind == "checkboxes":
+        value = ""
+        values = tuple(str(choice) for choice in item.data or ())
+    elif kind == "checkbox":
         value = "true" if item.data else ""
     elif kind == "password":
         value = ""
@@ -134,6 +148,7 @@ def _from_wtforms(item: FormField) -> Field:
         autocomplete=str(attributes.get("autocomplete", "")),
         max_length=attributes.get("maxlength"),
         value=value,
+        values=values,
         error=str(item.errors[0]) if item.errors else "",
     )
 

@@ -18,9 +18,12 @@ from flask import Flask
 from flask_babel import get_locale, get_timezone
 from flask_babel import gettext as _
 
+from engine.models import CourseRun
 from webapp.ui import labels
 
 DATE_PATTERN = "dd-MM-yyyy"
+DAY_FORMAT = "%d-%m-%Y"
+"""DD-MM-YYYY for strftime: how a date a person typed is shown back to them."""
 MOMENT_PATTERN = "dd-MM-yyyy HH:mm"
 # Indian grouping in both languages: the hi_IN and en_IN patterns use it already.
 USD_PATTERN = "¤¤ #,##,##0.00"
@@ -39,6 +42,14 @@ def day(value: date | datetime | str | None) -> str:
     if isinstance(value, datetime):
         value = value.astimezone(get_timezone())
     return str(format_date(value, DATE_PATTERN, locale=get_locale()))
+
+
+def run_name(run: CourseRun | None) -> str:
+    """A course run in words, by the month it starts: "March 2027 run" (never its number)."""
+    if run is None:
+        return ""
+    month = format_date(run.starts_on, "LLLL yyyy", locale=get_locale())
+    return str(_("%(month)s run", month=month))
 
 
 def moment(value: datetime | None) -> str:
@@ -83,6 +94,9 @@ def init_app(app: Flask) -> None:
         task_heading=labels.task_heading,
         lane_name=labels.lane_name,
         service_name=labels.service_name,
+        role_name=labels.role_name,
+        run_name=run_name,
+        process_name=labels.process_name,
     )
     app.jinja_env.globals.update(
         status_tone=labels.status_tone,

@@ -1,4 +1,5 @@
-"""The base of the UI's WTForms forms: Flask-WTF's CSRF token, and messages in the reader's language.
+"""The base of the UI's WTForms forms: Flask-WTF's CSRF token, and messages in the reader's language;
+and the fields our pages add to WTForms' (dates as DD-MM-YYYY, several choices as tick boxes).
 
 WTForms ships no Hindi catalogue, so its own messages go through our gettext catalogue
 too: the ones our fields can produce are marked below, so that extraction puts them there.
@@ -6,12 +7,19 @@ too: the ones our fields can produce are marked below, so that extraction puts t
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
+from datetime import date
 from typing import Any
 
 from flask_babel import get_translations
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from wtforms import SelectMultipleField, StringField
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from engine.i18n import N_
+from webapp.ui.formatting import DAY_FORMAT
 
 WTFORMS_MESSAGES = (
     N_("Not a valid date value."),
@@ -39,3 +47,52 @@ class Form(FlaskForm):  # type: ignore[misc]  # Flask-WTF ships no type hints
     class Meta(FlaskForm.Meta):  # type: ignore[misc]
         def get_translations(self, form: Any) -> CatalogueTranslations:
             return CatalogueTranslations()
+
+
+_DAY = re.compile(r"([0-9]{2})-([0-9]{2})-([0-9]{4})")
+DAY_EXPECTED = _l("Enter the date as DD-MM-YYYY, for example 05-03-1984.")
+NO_SUCH_DAY = _l("There is no such date: check the day and the month.")
+
+
+def read_day(text: str) -> tuple[date | None, str | None]:
+    """A date typed as DD-MM-YYYY (GIGW), read strictly: `(date, None)`, or `(None, why)` for
+    text of another form (`05/03/1984`, `5-3-1984`, `1984-03-05`) or a day that does not exist.
+    Spaces around the text are ignored."""
+    match = _DAY.fullmatch(text.strip())
+    if match is None:
+        return None, str(DAY_EXPECTED)
+    day, month, year = (int(part) for part in match.groups())
+    try:
+        return date(year, month, day), None
+    except ValueError:
+        return None, str(NO_SUCH_DAY)
+
+
+def iso_day(day: date | None) -> str | None:
+    """A date as the engine and the API take it (YYYY-MM-DD), or None."""
+    return day.isoformat() if day else None
+
+
+class DayField(StringField):  # type: ignore[misc]  # WTForms ships no type hints
+    """A date typed as DD-MM-YYYY; `data` is a `date` (or None when nothing was entered)."""
+
+    def process_formdata(self, valuelist: Sequence[str]) -> None:
+        self.raw = valuelist[0] if valuelist else ""
+        self.data = None
+        if not self.raw.strip():
+            return
+        self.data, problem = read_day(self.raw)
+        if problem:
+            raise ValueError(problem)
+
+    def _value(self) -> str:
+        if self.raw_data:
+            return str(self.raw_data[0])
+        return self.data.strftime(DAY_FORMAT) if isinstance(self.data, date) else ""
+
+
+class ChoicesField(SelectMultipleField):  # type: ignore[misc]
+    """Several choices, drawn as tick boxes (the field macro's `checkboxes`)."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()

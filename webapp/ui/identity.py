@@ -27,7 +27,8 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 def current_user() -> User | None:
-    """The signed-in user, or None (not signed in, or the sign-in is too old)."""
+    """The signed-in user, or None (not signed in, the sign-in is too old, or the account was
+    deactivated since)."""
     if "ui_user" not in g:
         g.ui_user = _user_from_cookie()
     user: User | None = g.ui_user
@@ -42,7 +43,8 @@ def _user_from_cookie() -> User | None:
     age = now().timestamp() - signed_in_at
     if age < 0 or age > SESSION_LIFETIME.total_seconds():
         return None
-    return session().get(User, user_id)
+    user = session().get(User, user_id)
+    return user if user is not None and user.active else None
 
 
 def viewer() -> User:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from flask_babel import gettext as _
@@ -9,7 +11,7 @@ from flask_babel import gettext as _
 from engine.i18n import N_
 from engine.models import AuditEntry, HumanTask
 from engine.rules import SERVICES
-from engine.statuses import is_final
+from engine.statuses import Step, is_final, status_in_context
 from engine.statuses import status_explanation as explain_status
 from engine.statuses import status_label as name_status
 from webapp.ui.i18n import data_text, engine_text, render
@@ -26,6 +28,7 @@ TASK_TITLES: dict[str, str] = {
     "issue_coupon": N_("Issue a coupon code"),
     "report_result": N_("Report the course result"),
     "submit_claim": N_("Claim reimbursement"),
+    "confirm_result": N_("Confirm or correct the result"),
     "verify_claim": N_("Verification of the claim"),
     "record_payment": N_("Record the payment"),
 }
@@ -46,12 +49,67 @@ DECISIONS: dict[str, str] = {
     "reject": N_("reject"),
     "return": N_("return"),
     "confirm": N_("confirm"),
+    "correct": N_("correct the result"),
 }
+
+
+PROCESS_NAMES: dict[str, str] = {
+    "enrollment": N_("Enrollment"),
+    "cadre_approval": N_("Cadre approval"),
+    "coupon_issue": N_("Coupon issue"),
+    "reimbursement": N_("Reimbursement"),
+}
+
+
+def process_name(key: str) -> str:
+    """A process (its BPMN id) by name, in the reader's language; a process deployed later by its id."""
+    return engine_text(PROCESS_NAMES[key]) if key in PROCESS_NAMES else key
+
+
+ROLE_NAMES: dict[str, str] = {
+    "officer": N_("Officer"),
+    "cca_approver": N_("CCA approver"),
+    "dopt": N_("DoPT Training Division"),
+    "course_team": N_("Course team"),
+    "finance": N_("Finance"),
+    "process_owner": N_("Process owner"),
+    "admin": N_("Administrator"),
+}
+
+
+def role_name(role: str) -> str:
+    """A role (a code of API.md) in words, in the reader's language."""
+    return engine_text(ROLE_NAMES.get(role) or role.replace("_", " ").capitalize())
 
 
 def status_label(status: str) -> str:
     """The status in words, in the reader's language."""
     return render(name_status(status))
+
+
+@dataclass(frozen=True)
+class StatusWords:
+    """An application's status as a person reads it: words told by its history, and a tone."""
+
+    code: str
+    label: str
+    explanation: str
+
+    @property
+    def tone(self) -> str:
+        return status_tone(self.code)
+
+
+def status_words(status: str, history: Sequence[AuditEntry], open_task_names: Sequence[str]) -> StatusWords:
+    """The status in the reader's language, told by what happened (a claim returned for
+    correction, a result being confirmed or corrected); see engine.statuses.status_in_context."""
+    steps = [
+        Step(entry.task, (entry.detail or {}).get("decision"))
+        for entry in history
+        if entry.action == "completed" and entry.task
+    ]
+    label, explanation = status_in_context(status, steps, open_task_names)
+    return StatusWords(status, render(label), render(explanation) if explanation else "")
 
 
 def status_explanation(status: str) -> str:
@@ -89,10 +147,10 @@ def lane_name(lane: str | None) -> str:
 
 
 def service_name(code: str | None) -> str:
-    """A service code in words, with the code."""
+    """A service code in words (people read names, not codes)."""
     if not code:
         return ""
-    return f"{engine_text(SERVICES.get(code, code))} ({code})"
+    return engine_text(SERVICES.get(code, code))
 
 
 def history_line(entry: AuditEntry) -> str:

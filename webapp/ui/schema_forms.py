@@ -4,21 +4,32 @@ An HTML form posts strings; the schema says what each field holds. `typed_data` 
 strings into numbers, booleans and None (for empty) before the engine validates them, so
 the server-side check in engine.forms is the same one the API gets. A string that is not
 a number is passed on unchanged: the engine then reports it with the field's own message.
+Dates are typed as DD-MM-YYYY on pages and sent to the engine as ISO dates; a date typed
+otherwise is reported here, in the page's terms.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from webapp.ui.fields import Field, Option
+from webapp.ui.formatting import DAY_FORMAT
+from webapp.ui.forms import read_day
 
 CHECKED = ("true", "on", "yes", "1")
 
 
 def schema_fields(schema: Mapping[str, Any]) -> list[Field]:
-    """One Field per schema property, in the schema's order."""
-    required = set(schema.get("required", []))
+    """One Field per schema property, in the schema's order.
+
+    A field is marked required when the schema requires it, or its `else` does (required
+    unless the form's `if` holds: the claim form's fields, unless the officer asks to
+    correct the result first).
+    """
+    required = set(schema.get("required", [])) | set((schema.get("else") or {}).get("required", []))
     return [_field(name, prop, name in required) for name, prop in (schema.get("properties") or {}).items()]
 
 
@@ -37,7 +48,8 @@ def _field(name: str, prop: Mapping[str, Any], required: bool) -> Field:
         required=required,
         options=options,
         accept=str(prop.get("x-accept") or ""),
-        max_length=prop.get("maxLength") if kind in ("text", "textarea") else None,
+        # What is tidied (x-tidy) may be typed longer than it is kept: "sbin 000 1234".
+        max_length=prop.get("maxLength") if kind in ("text", "textarea") and "x-tidy" not in prop else None,
         minimum=prop.get("minimum") if numeric else None,
         maximum=prop.get("maximum") if numeric else None,
         step="1" if prop.get("type") == "integer" else "any",
@@ -64,13 +76,23 @@ def upload_names(schema: Mapping[str, Any]) -> list[str]:
     return [name for name, prop in (schema.get("properties") or {}).items() if prop.get("format") == "upload"]
 
 
-def typed_data(schema: Mapping[str, Any], form: Mapping[str, str]) -> tuple[dict[str, Any], dict[str, str]]:
-    """`(data, entered)`: the schema-typed values, and the strings to show back on an error.
+@dataclass
+class Posted:
+    """A task form as posted: `data` for the engine, `entered` (the strings to show back),
+    and `errors` this layer found itself (dates not typed as DD-MM-YYYY)."""
+
+    data: dict[str, Any] = field(default_factory=dict)
+    entered: dict[str, str] = field(default_factory=dict)
+    errors: dict[str, str] = field(default_factory=dict)
+
+
+def typed_data(schema: Mapping[str, Any], form: Mapping[str, str]) -> Posted:
+    """The schema-typed values of a posted task form, the strings entered, and date errors.
 
     Uploads are left out: their value is the id of the stored file, which the view adds.
     """
-    data: dict[str, Any] = {}
-    entered: dict[str, str] = {}
+    posted = Posted()
+    data, entered = posted.data, posted.entered
     for name, prop in (schema.get("properties") or {}).items():
         if prop.get("format") == "upload":
             continue
@@ -85,9 +107,42 @@ def typed_data(schema: Mapping[str, Any], form: Mapping[str, str]) -> tuple[dict
             data[name] = None
         elif prop.get("type") in ("number", "integer"):
             data[name] = _number(text)
+        elif prop.get("format") == "date":
+            day, problem = read_day(text)
+            data[name] = day.isoformat() if day else text
+            if problem:
+                posted.errors[name] = problem
         else:
             data[name] = text
-    return data, entered
+    return posted
+
+
+def entered_values(schema: Mapping[str, Any], values: Mapping[str, Any]) -> dict[str, str]:
+    """What a form shows for values the officer sent before (a task's prefill), as the
+    fields hold them: dates as DD-MM-YYYY, 72.0 as 72, a tick as "true". Uploads are left
+    out: the page shows the stored file beside its field instead."""
+    shown: dict[str, str] = {}
+    for name, prop in (schema.get("properties") or {}).items():
+        value = values.get(name)
+        if value is None or prop.get("format") == "upload":
+            continue
+        if isinstance(value, bool):
+            shown[name] = "true" if value else ""
+        elif isinstance(value, float) and value.is_integer():
+            shown[name] = str(int(value))
+        elif prop.get("format") == "date" and isinstance(value, str):
+            try:
+                shown[name] = date.fromisoformat(value).strftime(DAY_FORMAT)
+            except ValueError:
+                shown[name] = value
+        else:
+            shown[name] = str(value)
+    return shown
+
+
+def upload_values(schema: Mapping[str, Any], values: Mapping[str, Any]) -> dict[str, str]:
+    """The upload ids among values sent before, by field (the page shows those files)."""
+    return {name: str(values[name]) for name in upload_names(schema) if isinstance(values.get(name), str)}
 
 
 def _number(text: str) -> Any:

@@ -10,13 +10,13 @@ from collections.abc import Iterable
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, EmailField, HiddenField, PasswordField, SelectField, StringField, TelField
+from wtforms import EmailField, HiddenField, PasswordField, SelectField, StringField, TelField
 from wtforms.validators import EqualTo, InputRequired, Length, Regexp
 
 from engine.models import CCA
 from engine.rules import SERVICES
 from engine.services.people import MIN_PASSWORD_LENGTH
-from webapp.ui.forms import Form
+from webapp.ui.forms import DayField, Form, iso_day
 from webapp.ui.labels import service_name
 
 REQUIRED = _l("Enter this.")
@@ -83,12 +83,12 @@ class RegistrationForm(Form):
         [_required(), Length(max=200, message=_l("Use at most 200 characters."))],
         render_kw={"autocomplete": "organization-title", "maxlength": 200},
     )
-    date_of_joining = DateField(
+    date_of_joining = DayField(
         _l("Date of joining the service"),
         [_required()],
         description=_l("Eligibility starts two years after the end of the year you joined."),
     )
-    date_of_birth = DateField(
+    date_of_birth = DayField(
         _l("Date of birth"),
         [_required()],
         description=_l("The upper age limit is 56 years on 1 July of the year the course starts."),
@@ -115,8 +115,8 @@ class RegistrationForm(Form):
             service=self.service.data,
             cca=self.cca.data,
             designation=self.designation.data,
-            date_of_joining=self.date_of_joining.data.isoformat(),
-            date_of_birth=self.date_of_birth.data.isoformat(),
+            date_of_joining=iso_day(self.date_of_joining.data),
+            date_of_birth=iso_day(self.date_of_birth.data),
             edx_username=self.edx_username.data,
         )
         return body

@@ -18,6 +18,7 @@ class InboxRow:
     task: HumanTask
     application: Application
     officer_name: str
+    cca_name: str
     overdue: bool
 
 
@@ -34,6 +35,8 @@ def inbox_rows(session: Session, tasks: list[HumanTask], moment: datetime) -> li
     """The tasks with their applications; a task is overdue once its due time has passed."""
     ids = {task.application_id for task in tasks if task.application_id is not None}
     applications = {app.id: app for app in session.scalars(select(Application).where(Application.id.in_(ids)))}
+    codes = {app.cca_code for app in applications.values()}
+    cca_names = {cca.code: cca.name for cca in session.scalars(select(CCA).where(CCA.code.in_(codes)))}
     rows = []
     for task in tasks:
         application = applications[task.application_id] if task.application_id is not None else None
@@ -45,6 +48,7 @@ def inbox_rows(session: Session, tasks: list[HumanTask], moment: datetime) -> li
                 task=task,
                 application=application,
                 officer_name=profile.full_name if profile else application.officer.username,
+                cca_name=cca_names.get(application.cca_code, application.cca_code),
                 overdue=task.due_at is not None and task.due_at < moment,
             )
         )

@@ -27,7 +27,7 @@ from webapp.ui.identity import safe_next, signed_in, viewer
 from webapp.ui.inbox.blueprint import inbox as blueprint
 from webapp.ui.inbox.forms import PAGE_SIZE, ClaimForm, chosen_files, inbox_query, kept_uploads
 from webapp.ui.inbox.rows import filter_options, inbox_rows
-from webapp.ui.schema_forms import schema_fields, typed_data, upload_names
+from webapp.ui.schema_forms import entered_values, schema_fields, typed_data, upload_names, upload_values
 
 
 @blueprint.get("/inbox")
@@ -51,7 +51,11 @@ def inbox() -> Any:
 @blueprint.get("/tasks/<task_id>")
 @signed_in
 def task(task_id: str) -> Any:
-    return _task_page(get_task(session(), viewer(), task_id), {}, {}, {})
+    found = get_task(session(), viewer(), task_id)
+    # A task reopened for the officer (a claim returned, a result to correct) shows what they sent.
+    sent = found.prefill or {}
+    schema = _schema(found) if sent else {}
+    return _task_page(found, entered_values(schema, sent), {}, upload_values(schema, sent))
 
 
 @blueprint.post("/tasks/<task_id>")
@@ -60,21 +64,25 @@ def complete(task_id: str) -> Any:
     user = viewer()
     found = get_task(session(), user, task_id)
     schema = _schema(found)
-    data, entered = typed_data(schema, request.form)
+    posted = typed_data(schema, request.form)
     names = upload_names(schema)
     uploads, upload_errors = _store_files(user, names, request.files)
     uploads = kept_uploads(request.form, names) | uploads
-    data.update(uploads)
+    posted.data.update(uploads)
     if upload_errors:
         # A file that could not be stored stops the submission: completing without it
         # would quietly drop what the person meant to send.
-        return _task_page(found, entered, upload_errors, uploads, status=422)
+        return _task_page(found, posted.entered, upload_errors | posted.errors, uploads, status=422)
     try:
-        complete_task(session(), user, task_id, data, settings().forms_dir, now())
+        complete_task(session(), user, task_id, posted.data, settings().forms_dir, now())
+        if posted.errors:
+            # The engine may have taken the text as it is; what the page says is how to type it.
+            raise Invalid("Some answers need correcting", {})
         commit()
     except Invalid as error:
         session().rollback()
-        return _task_page(get_task(session(), user, task_id), entered, error.fields, uploads, status=422)
+        errors = {name: engine_text(why) for name, why in error.fields.items()} | posted.errors
+        return _task_page(get_task(session(), user, task_id), posted.entered, errors, uploads, status=422)
     except Conflict as error:
         session().rollback()
         flash(_("The task was not completed: %(reason)s.", reason=engine_text(error.message)), "error")
@@ -82,7 +90,7 @@ def complete(task_id: str) -> Any:
     except StepFailed as error:
         # The answers stay on the page; the person need not type them again once it is fixed.
         problem = {"_form": step_failed_message(record_step_failure(error))}
-        return _task_page(get_task(session(), user, task_id), entered, problem, uploads, status=422)
+        return _task_page(get_task(session(), user, task_id), posted.entered, problem, uploads, status=422)
     flash(_("Done: %(task)s.", task=labels.task_title(found.name)), "success")
     return redirect(_after_task(found))
 

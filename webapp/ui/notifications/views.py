@@ -15,6 +15,7 @@ from engine.services.notifications import (
     mark_read,
     set_mail_delivery,
 )
+from engine.services.queries import applications_by_id
 from webapp.core.database import commit, now, session
 from webapp.ui.identity import signed_in, viewer
 from webapp.ui.notifications.blueprint import notifications
@@ -35,6 +36,7 @@ def messages() -> Any:
     return render_template(
         "notifications/list.html",
         messages=rows,
+        applications=applications_by_id(session(), user, [note.application_id for note in rows]),
         page=number,
         more=number * PER_PAGE < total,
         mark_form=MarkReadForm(),

@@ -9,7 +9,14 @@ from flask_babel import gettext as _
 
 from engine.errors import Conflict, Invalid, NotFound
 from engine.models import CourseRun
-from engine.services.applications import INDIA, get_application, submit_application, withdraw_application
+from engine.services.applications import (
+    INDIA,
+    CourseStanding,
+    course_standing,
+    get_application,
+    submit_application,
+    withdraw_application,
+)
 from engine.services.queries import list_applications, list_tasks
 from engine.services.uploads import read_upload
 from engine.statuses import SUBMITTED
@@ -21,6 +28,7 @@ from webapp.ui.identity import current_user, is_staff, require_any_role, signed_
 from webapp.ui.portal.blueprint import portal
 from webapp.ui.portal.catalogue import catalogue
 from webapp.ui.portal.forms import ApplyForm, WithdrawForm
+from webapp.ui.portal.rows import application_rows
 
 
 @portal.get("/")
@@ -33,12 +41,22 @@ def home() -> Any:
             return redirect(url_for("ui.portal.applications"))
         if user.has_role("process_owner"):
             return redirect(url_for("ui.processes.definitions"))
-    return render_template("portal/home.html", entries=catalogue(session(), _today()))
+        if user.has_role("admin"):
+            return redirect(url_for("ui.admin.home"))
+    return render_template("portal/home.html", entries=catalogue(session(), _today()), standing=_standing())
 
 
 @portal.get("/courses")
 def courses() -> Any:
-    return render_template("portal/courses.html", entries=catalogue(session(), _today()))
+    return render_template("portal/courses.html", entries=catalogue(session(), _today()), standing=_standing())
+
+
+def _standing() -> CourseStanding | None:
+    """The signed-in officer's standing with each course (None for anyone else)."""
+    user = current_user()
+    if user is None or not user.has_role("officer") or user.officer is None:
+        return None
+    return course_standing(session(), user)
 
 
 @portal.route("/runs/<int:run_id>/apply", methods=["GET", "POST"])
@@ -49,16 +67,20 @@ def apply(run_id: int) -> Any:
     if run is None:
         raise NotFound(_("This course run does not exist."))
     form = ApplyForm()
+    standing = course_standing(session(), viewer())
+    page = {"run": run, "form": form, "standing": standing, "taken": standing.taken.get(run.course_code)}
+    if page["taken"] is not None:
+        # Rule 5 would make it ineligible at once: say why instead of offering the form.
+        return render_template("portal/apply.html", fields=[], **page), 409 if form.is_submitted() else 200
     if not form.validate_on_submit():
-        return render_template("portal/apply.html", run=run, form=form, fields=form_fields(form))
+        return render_template("portal/apply.html", fields=form_fields(form), **page)
     try:
         application = submit_application(session(), viewer(), run_id, bool(form.declaration.data), now())
         commit()
     except Invalid as error:
         unplaced = attach_errors(form, {name: engine_text(why) for name, why in error.fields.items()})
         problems = [engine_text(error.message), *unplaced.values()]
-        page = render_template("portal/apply.html", run=run, form=form, fields=form_fields(form), problems=problems)
-        return page, 422
+        return render_template("portal/apply.html", fields=form_fields(form), problems=problems, **page), 422
     if application.status == SUBMITTED:
         flash(
             _(
@@ -80,7 +102,12 @@ def applications() -> Any:
     user = viewer()
     mine = list_applications(session(), user)
     waiting = [task for task in list_tasks(session(), user) if task.role == "officer"]
-    return render_template("portal/applications.html", applications=mine, tasks=waiting)
+    by_id = {application.id: application for application in mine}
+    return render_template(
+        "portal/applications.html",
+        rows=application_rows(session(), mine),
+        tasks=[(task, by_id.get(task.application_id or 0)) for task in waiting],
+    )
 
 
 @portal.get("/applications/<int:application_id>")
