@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from engine.bpmn.bundle import SpecBundle
+from engine.coupon_pool import is_pool_watched, watch_pool
 from engine.definitions import bundle_by_ids, bundle_for_new_instance
 from engine.errors import Conflict, StepFailed
 from engine.host import ScriptHost
@@ -62,9 +63,11 @@ def start_process(
     session.add(instance)
     session.flush()
     application.instance_id = instance.id
+    before = application.status
     _sync_application(application, workflow, now)
     _sync_tasks(session, instance, workflow, application, bundle, now, new=True)
     _flush(session)
+    _watch_coupon_pool(session, application, before, now)
     return workflow
 
 
@@ -121,9 +124,17 @@ def _save(
     now: datetime,
 ) -> None:
     _record_state(instance, workflow, now)
+    before = application.status
     _sync_application(application, workflow, now)
     _sync_tasks(session, instance, workflow, application, bundle, now)
     _flush(session)
+    _watch_coupon_pool(session, application, before, now)
+
+
+def _watch_coupon_pool(session: Session, application: Application, before: str, now: datetime) -> None:
+    # Entering or leaving "waiting for a code" (a code given included) moves the run's pool.
+    if is_pool_watched(before, application.status):
+        watch_pool(session, application.course_run_id, now)
 
 
 def _record_state(instance: ProcessInstance, workflow: BpmnWorkflow, now: datetime) -> None:

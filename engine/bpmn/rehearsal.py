@@ -25,8 +25,8 @@ from engine import rules
 from engine.bpmn.bundle import SpecBundle
 from engine.bpmn.scenario_format import Expectation, Scenario, TaskStep, TimerStep
 from engine.errors import StepFailed
-from engine.forms import validate_form
-from engine.host import NOTIFIABLE_ROLES
+from engine.forms import claim_context, validate_form
+from engine.host import NOTIFIABLE_ROLES, payment_values
 from engine.lanes import LANE_ROLES
 from engine.runtime import (
     current_data,
@@ -85,6 +85,7 @@ class RehearsalHost:
         self.pool = list(coupons)
         self.coupon_code: str | None = None
         self.notices: list[Notice] = []
+        self.payments: list[dict[str, Any]] = []
 
     def helpers(self) -> dict[str, Callable[..., Any]]:
         """The names scripts see: the same as the real host's (a test keeps them alike)."""
@@ -95,6 +96,7 @@ class RehearsalHost:
             "register_coupon": self.register_coupon,
             "notify_officer": self.notify_officer,
             "notify_role": self.notify_role,
+            "record_payment": self.record_payment,
         }
 
     def assign_coupon(self) -> str | None:
@@ -107,6 +109,12 @@ class RehearsalHost:
         """Record a code issued by hand."""
         self.coupon_code = code
         return code
+
+    def record_payment(self, **arguments: Any) -> None:
+        """Record a payment, checked as the real host checks it (once per application)."""
+        if self.payments:
+            raise SandboxError("record_payment: the application has been paid already")
+        self.payments.append(payment_values(**arguments))
 
     def notify_officer(self, subject: str, body: str) -> None:
         """Record a message to the applicant."""
@@ -223,7 +231,9 @@ class _Rehearsal:
         schema = self.forms.get(task.workflow.spec.name, {}).get(filename)
         if schema is None:
             raise _Failed(f"the form '{filename}' of {step.task} is not deployed", step.task, f"{field}.data")
-        cleaned, errors = validate_form(schema, step.data, context=self.context)
+        # As on the server (engine/services/tasks.py), less the day's date: a scenario has its own clock.
+        context = {**self.context, **claim_context(task.data)}
+        cleaned, errors = validate_form(schema, step.data, context=context)
         if errors:
             reasons = "; ".join(f"{name}: {reason}" for name, reason in errors.items())
             raise _Failed(f"the form '{filename}' refuses the data: {reasons}", step.task, f"{field}.data")

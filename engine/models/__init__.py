@@ -1,7 +1,8 @@
 """Persistence models, one module per idea; imported here so metadata is complete."""
 
-from engine.models.applications import Application, Coupon, Notification, Upload
+from engine.models.applications import Application, Coupon, CouponPoolAlert, Notification, Upload
 from engine.models.audit import AuditEntry, Incident
+from engine.models.payments import Payment
 from engine.models.people import AuthToken, Officer, User, UserRole
 from engine.models.process import FormSchema, HumanTask, ProcessDefinition, ProcessInstance, ProcessScenario
 from engine.models.reference import CCA, Course, CourseRun
@@ -12,6 +13,7 @@ __all__ = [
     "AuditEntry",
     "AuthToken",
     "Coupon",
+    "CouponPoolAlert",
     "Course",
     "CourseRun",
     "FormSchema",
@@ -19,6 +21,7 @@ __all__ = [
     "Incident",
     "Notification",
     "Officer",
+    "Payment",
     "ProcessDefinition",
     "ProcessInstance",
     "ProcessScenario",

@@ -16,9 +16,10 @@ from sqlalchemy.orm import Session
 from engine.access import can_work_task
 from engine.errors import Conflict, Invalid, NotFound
 from engine.form_versions import task_form
-from engine.forms import validate_form
+from engine.forms import claim_context, validate_form
 from engine.models import Application, AuditEntry, Coupon, HumanTask, Upload, User
 from engine.rules import check_claim
+from engine.services.applications import INDIA
 from engine.steps import advance, lock_instance, task_name
 
 
@@ -59,7 +60,13 @@ def _open_task(session: Session, user: User, task_id: str) -> HumanTask:
 
 def complete_task(session: Session, user: User, task_id: str, data: Any, forms_dir: Path, now: datetime) -> Application:
     """Validate the form data against the form the task opened with, complete the task and
-    run the process to its next wait."""
+    run the process to its next wait.
+
+    The form is checked against what the task holds too (the claim a payment pays), so the
+    check runs once the instance is loaded, before the task runs. `now` is aware; the day
+    in India is "today" for dates that may not be in the future. The audit entry keeps the
+    decision and the words a person wrote (remarks, an answer), for the history.
+    """
     task = get_task(session, user, task_id)
     instance = lock_instance(session, task.instance_id)
     session.refresh(task)
@@ -70,7 +77,8 @@ def complete_task(session: Session, user: User, task_id: str, data: Any, forms_d
     application = session.get(Application, task.application_id)
     if application is None:
         raise NotFound(f"task {task_id} not found")
-    cleaned = _validated(session, task, application, data, forms_dir)
+    schema = task_form(session, task, forms_dir)
+    cleaned: dict[str, Any] = {}
 
     def run_user_task(workflow: BpmnWorkflow) -> None:
         try:
@@ -79,6 +87,7 @@ def complete_task(session: Session, user: User, task_id: str, data: Any, forms_d
             raise Conflict("the task is no longer part of the process") from error
         if not spiff_task.has_state(TaskState.READY) or task_name(spiff_task) != task.name:
             raise Conflict("the task is not ready")
+        cleaned.update(_validated(session, schema, application, data, spiff_task.data, now))
         spiff_task.set_data(**cleaned)
         spiff_task.run()
 
@@ -86,19 +95,31 @@ def complete_task(session: Session, user: User, task_id: str, data: Any, forms_d
     task.state = "completed"
     task.completed_at = now
     task.completed_by = user.username
-    decision = cleaned.get("decision")
-    _audit(session, task, user, "completed", now, {"decision": decision} if decision else {})
+    recorded = {name: cleaned[name] for name in HISTORY_FIELDS if isinstance(cleaned.get(name), str)}
+    _audit(session, task, user, "completed", now, recorded)
     session.flush()
     return application
 
 
+HISTORY_FIELDS = ("decision", "remarks", "response")
+"""Form fields the history keeps with a completed task: the decision and what the person wrote."""
+
+
 def _validated(
-    session: Session, task: HumanTask, application: Application, data: Any, forms_dir: Path
+    session: Session,
+    schema: dict[str, Any] | None,
+    application: Application,
+    data: Any,
+    task_data: dict[str, Any],
+    now: datetime,
 ) -> dict[str, Any]:
-    schema = task_form(session, task, forms_dir)
     if schema is None:
         return {}
-    context = {"reimbursement_cap_usd": float(application.course_run.reimbursement_cap_usd)}
+    context = {
+        "reimbursement_cap_usd": float(application.course_run.reimbursement_cap_usd),
+        "today": now.astimezone(INDIA).date(),
+        **claim_context(task_data),
+    }
     cleaned, errors = validate_form(schema, data, context=context)
     errors.update(_upload_errors(session, schema, cleaned, application))
     errors.update(_claim_errors(session, cleaned, application, errors))

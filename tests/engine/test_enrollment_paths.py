@@ -163,7 +163,7 @@ def test_paid_claim_ends_reimbursed(flow: Flow) -> None:
     assert flow.status(application_id) == "awaiting_payment"
     payment = {
         "sanction_number": "DOPT/TRG/2027/17",
-        "paid_on": "2027-07-01",
+        "paid_on": "2027-06-16",
         "amount_inr": 8350.5,
         "exchange_rate": 83.505,
         "payment_reference": "UTR0001",
