@@ -58,14 +58,17 @@ def pool_counts(session: Session, run_ids: list[int]) -> dict[int, PoolCounts]:
     for run_id, total, given, voided in rows:
         totals[run_id] = [int(total), int(given), int(voided)]
     waiting = dict.fromkeys(run_ids, 0)
-    rows = session.execute(
+    waiting_rows = session.execute(
         select(Application.course_run_id, func.count(Application.id))
         .where(Application.course_run_id.in_(run_ids), Application.status.in_(WAITING_FOR_A_CODE))
         .group_by(Application.course_run_id)
     )
-    for run_id, count in rows:
+    for run_id, count in waiting_rows:
         waiting[run_id] = int(count)
-    return {run_id: PoolCounts(*totals[run_id], waiting=waiting[run_id]) for run_id in run_ids}
+    return {
+        run_id: PoolCounts(totals[run_id][0], totals[run_id][1], totals[run_id][2], waiting[run_id])
+        for run_id in run_ids
+    }
 
 
 def watch_pool(session: Session, run_id: int, now: datetime) -> bool:

@@ -43,7 +43,7 @@ def test_application_goes_through_every_role_to_reimbursed(
 ) -> None:
     run = open_run(staff["dopt"])
     added = staff["course_team"].post(f"/course-runs/{run['id']}/coupons", {"codes": ["MITX-0001", "MITX-0002"]})
-    assert added.json == {"added": 2, "duplicates": []}
+    assert added.json == {"added": 2, "duplicates": [], "problems": []}
     officer = register(client)
     application = apply(officer, run)
     assert application["status"] == "awaiting_cadre_approval"

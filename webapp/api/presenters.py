@@ -7,9 +7,10 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from engine.access import can_see_coupon
+from engine.access import can_see_coupon, can_see_payment
 from engine.bpmn.rehearsal import ScenarioResult
 from engine.definitions import DeployResult
+from engine.history import describe
 from engine.models import (
     CCA,
     Application,
@@ -18,10 +19,12 @@ from engine.models import (
     CourseRun,
     HumanTask,
     Notification,
+    Payment,
     ProcessDefinition,
     ProcessScenario,
     User,
 )
+from engine.services.payments import payment_json, payments_of
 from engine.services.process_forms import DeployedForm
 from engine.services.queries import histories, open_tasks_of, processes_of
 from engine.services.reference import run_summary
@@ -38,14 +41,18 @@ def application_json(session: Session, application: Application, viewer: User) -
 
 
 def applications_json(session: Session, applications: list[Application], viewer: User) -> list[dict[str, Any]]:
-    """Several applications, with three queries in all rather than three per application."""
+    """Several applications, with four queries in all rather than four per application."""
     ids = [application.id for application in applications]
-    entries, tasks, processes = (
+    entries, tasks, processes, payments = (
         histories(session, ids),
         open_tasks_of(session, ids),
         processes_of(session, applications),
+        payments_of(session, ids),
     )
-    return [_application(a, viewer, entries[a.id], tasks[a.id], processes.get(a.id)) for a in applications]
+    return [
+        _application(a, viewer, entries[a.id], tasks[a.id], processes.get(a.id), payments.get(a.id))
+        for a in applications
+    ]
 
 
 def _application(
@@ -54,6 +61,7 @@ def _application(
     entries: list[AuditEntry],
     tasks: list[HumanTask],
     process: tuple[str, int] | None,
+    payment: Payment | None,
 ) -> dict[str, Any]:
     officer = application.officer
     profile = officer.officer
@@ -76,14 +84,28 @@ def _application(
             "checks": eligibility.get("checks", []),
         },
         "coupon_code": application.coupon_code if can_see_coupon(viewer, application) else None,
-        "history": [
-            {"at": timestamp(entry.at), "actor": entry.actor, "action": entry.action, "task": entry.task}
-            for entry in entries
-        ],
+        "history": [history_json(entry) for entry in entries],
         "open_tasks": [{"id": task.id, "name": task.name, "lane": task.lane} for task in tasks],
         "process": {"key": process[0], "version": process[1]} if process else None,
+        "payment": payment_json(payment) if payment is not None and can_see_payment(viewer, application) else None,
         "created_at": timestamp(application.created_at),
         "updated_at": timestamp(application.updated_at),
+    }
+
+
+def history_json(entry: AuditEntry) -> dict[str, Any]:
+    """One entry of an application's history: API.md's fields, the sentence it reads as
+    (`text`, English), and the decision and words the person gave, where there are."""
+    detail = entry.detail or {}
+    return {
+        "at": timestamp(entry.at),
+        "actor": entry.actor,
+        "action": entry.action,
+        "task": entry.task,
+        "text": describe(entry).english(),
+        "decision": detail.get("decision"),
+        "remarks": detail.get("remarks"),
+        "response": detail.get("response"),
     }
 
 
