@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from engine import history
-from engine.models import AuditEntry, HumanTask
+from engine.i18n import N_
+from engine.models import AuditEntry, Coupon, HumanTask
 from engine.rules import SERVICES
+from engine.services.coupons import coupon_state
 from engine.statuses import is_final
 from engine.statuses import status_explanation as explain_status
 from engine.statuses import status_label as name_status
@@ -12,6 +14,10 @@ from webapp.ui.i18n import data_text, engine_text, render
 
 # Statuses in which the officer must act.
 OFFICER_TURN = ("awaiting_clarification", "awaiting_result", "awaiting_claim")
+
+COUPON_STATES: dict[str, str] = {"unused": N_("Unused"), "given": N_("Given"), "voided": N_("Voided")}
+
+EXAM_RESULTS: dict[str, str] = {"passed": N_("Passed"), "failed": N_("Failed"), "absent": N_("Absent")}
 
 
 def status_label(status: str) -> str:
@@ -64,3 +70,20 @@ def history_line(entry: AuditEntry) -> str:
     """One audit entry as a sentence without its actor and time, in the reader's language:
     'returned for clarification: <the remarks as written>'."""
     return render(history.describe(entry))
+
+
+def coupon_state_label(state: str) -> str:
+    """unused, given or voided, in the reader's language."""
+    return engine_text(COUPON_STATES.get(state, state))
+
+
+def coupon_state_of(coupon: Coupon) -> str:
+    """The state of a code, in the reader's language."""
+    return coupon_state_label(coupon_state(coupon))
+
+
+def exam_result(result: str | None) -> str:
+    """The proctored exam's result (passed, failed, absent) in the reader's language."""
+    if not result:
+        return ""
+    return engine_text(EXAM_RESULTS.get(result, result))
