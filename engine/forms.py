@@ -35,10 +35,10 @@ REMARKS_REQUIRED = "Give your remarks: they are required when you reject or retu
 CERTIFICATE_REQUIRED = "Upload your course certificate: a grade of 50 or more with the proctored exam passed earns one"
 PAID_ON_IN_FUTURE = N_("The date of payment cannot be in the future (the date in India today)")
 AMOUNT_DIFFERS_CONFIRM = N_(
-    "The rupees differ by more than 2 % from the USD claimed × the exchange rate: correct the amount "
+    "The rupees differ by more than 2 per cent from the USD claimed × the exchange rate: correct the amount "
     "or the rate, or tick the confirmation to record the payment as it is"
 )
-AMOUNT_DIFFERS = N_("The rupees must be within 2 % of the USD claimed × the exchange rate")
+AMOUNT_DIFFERS = N_("The rupees must be within 2 per cent of the USD claimed × the exchange rate")
 
 CONFIRM_DIFFERENCE = "confirm_difference"
 """The field of a payment form with which a person confirms rupees more than 2 % off."""

@@ -230,7 +230,7 @@ def test_finance_records_a_payment_from_the_queue_and_the_officer_sees_it(client
     assert future.status_code == 422  # type: ignore[attr-defined]
     assert field_error(future.text, "paid_on").startswith("The date of payment cannot be in the future")  # type: ignore[attr-defined]
     off = _record(client, task_id, amount_inr="8,700")
-    assert field_error(off.text, "amount_inr").startswith("The rupees differ by more than 2 %")  # type: ignore[attr-defined]
+    assert field_error(off.text, "amount_inr").startswith("The rupees differ by more than 2 per cent")  # type: ignore[attr-defined]
     done = _record(client, task_id, amount_inr="8,700", confirm_difference="true")
     assert done.status_code == 302  # type: ignore[attr-defined]
 
@@ -275,4 +275,4 @@ def test_history_of_a_returned_claim_reads_in_hindi_with_the_remarks_as_written(
 
     page = client.get(f"/applications/{application_id}").text
 
-    assert "दावा सुधार के लिए लौटाया गया: Receipt unreadable." in page
+    assert "ने दावा सुधार के लिए लौटाया: Receipt unreadable." in page
