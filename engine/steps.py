@@ -201,6 +201,7 @@ def _sync_tasks(
                 # The form of the version this instance runs: a later form never changes this task.
                 form_sha256=bundle.forms.get(task.workflow.spec.name, {}).get(form_file or ""),
                 instructions=instructions,
+                summary=task_summary(task),
                 state="open",
                 created_at=now,
                 due_at=boundary_deadline(task),
@@ -227,6 +228,20 @@ def task_name(task: Any) -> str:
     Not the spec's name: an instance of a multi-instance task has a spec named `<id> [child]`.
     """
     return str(task.task_spec.bpmn_id or task.task_spec.name)
+
+
+def task_summary(task: Any) -> dict[str, Any] | None:
+    """The values of the task's data named by its `taskSummary` property (names separated by
+    commas), for lists that show them without loading the instance; None when it names none.
+    Only numbers, text, booleans and nulls are kept (lists and objects are not summaries)."""
+    names = [name.strip() for name in task_properties(task).get("taskSummary", "").split(",") if name.strip()]
+    if not names:
+        return None
+    return {
+        name: value
+        for name in names
+        if isinstance(value := task.data.get(name), str | int | float | bool) or value is None
+    }
 
 
 def row_title(task: Any) -> str:

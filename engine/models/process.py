@@ -93,7 +93,12 @@ class ProcessInstance(Base):
 
 
 class HumanTask(Base):
-    """A user task the inbox shows, kept in step with the instance on every save."""
+    """A user task the inbox shows, kept in step with the instance on every save.
+
+    `summary` holds the values of the task's data its diagram names in the `taskSummary`
+    property (e.g. the amount a payment task pays), so lists show them without loading
+    the instance; None for a task that names none.
+    """
 
     __tablename__ = "human_tasks"
     __table_args__ = (
@@ -113,6 +118,7 @@ class HumanTask(Base):
     form_file: Mapped[str | None] = mapped_column(String(255), nullable=True)
     form_sha256: Mapped[str | None] = mapped_column(ForeignKey("forms.sha256"), nullable=True)
     instructions: Mapped[str | None] = mapped_column(Text, nullable=True)
+    summary: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
     state: Mapped[str] = mapped_column(String(16), default="open")
     assignee: Mapped[str | None] = mapped_column(String(64), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

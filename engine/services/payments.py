@@ -1,7 +1,8 @@
 """Finance's side of reimbursement: claims waiting for payment, and the ledger of payments.
 
 The queue is the open user tasks of the Finance lane (in the shipped processes, "Record
-payment" of claims DoPT approved), with the claim each one pays read from the task's data.
+payment" of claims DoPT approved), with the amount each one pays from the task's summary
+(the `taskSummary` property of its diagram), so a page of the queue loads no instance.
 The ledger is the `payments` table, which the step recording a payment writes (the
 `record_payment` script helper, engine/host.py). Dates are days in India.
 """
@@ -88,13 +89,14 @@ def payment_queue(session: Session, user: User, now: datetime, limit: int, offse
             select(Application).where(Application.id.in_({task.application_id for task in tasks}))
         )
     }
-    data = tasks_data(session, tasks)
+    # The diagram's taskSummary carries the claim; a task opened before it did is read from its data.
+    data = tasks_data(session, [task for task in tasks if task.summary is None])
     rows = []
     for task in tasks:
         application = applications.get(task.application_id or 0)
         if application is None:
             continue
-        claimed = data[task.id].get("amount_paid_usd")
+        claimed = (task.summary if task.summary is not None else data[task.id]).get("amount_paid_usd")
         profile = application.officer.officer
         rows.append(
             QueueRow(

@@ -30,6 +30,8 @@ def tasks_data(session: Session, tasks: list[HumanTask]) -> dict[str, dict[str, 
 
     One query for the instances; each set of process versions is looked up once.
     """
+    if not tasks:
+        return {}
     instance_ids = {task.instance_id for task in tasks}
     instances = {
         instance.id: instance

@@ -10,13 +10,13 @@ from decimal import Decimal
 
 import pytest
 from openpyxl import load_workbook
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from engine.bootstrap import Database
 from engine.config import Settings
 from engine.errors import Invalid
 from engine.host import ScriptHost, payment_values
-from engine.models import Application, Payment, User
+from engine.models import Application, HumanTask, Payment, User
 from engine.sandbox import SandboxError
 from engine.services.bank_batch import COLUMNS, bank_csv, bank_rows, bank_xlsx
 from engine.services.payments import ledger, ledger_totals, payment_queue
@@ -234,3 +234,23 @@ def test_record_payment_helper_names_a_bad_argument(name: str, value: object) ->
     }
     with pytest.raises(SandboxError, match=name):
         payment_values(**{**arguments, name: value})
+
+
+def test_payment_task_keeps_the_amount_its_diagram_names_and_the_queue_reads_it(flow: Flow) -> None:
+    application_id = to_payment(flow, flow.officer(), "SUMM-0001")
+    with flow.db.sessions() as session:
+        task = session.scalars(
+            select(HumanTask).where(HumanTask.application_id == application_id, HumanTask.state == "open")
+        ).one()
+        assert (task.name, task.summary) == ("record_payment", {"amount_paid_usd": 100})
+
+
+def test_queue_reads_the_claim_from_the_task_data_of_a_task_opened_without_a_summary(flow: Flow) -> None:
+    application_id = to_payment(flow, flow.officer(), "SUMM-0002")
+    with flow.db.sessions() as session, session.begin():
+        session.execute(update(HumanTask).where(HumanTask.application_id == application_id).values(summary=None))
+
+    with flow.db.sessions() as session:
+        rows, _total = payment_queue(session, _user(session, flow.finance), LATE_EVENING_UTC, 50, 0)
+
+    assert [(row.application.id, row.claimed_usd) for row in rows] == [(application_id, 100.0)]

@@ -1,4 +1,5 @@
-"""coupons voided with a reason, the coupon pool's low-water alerts, and the payments ledger
+"""coupons voided with a reason, the coupon pool's low-water alerts, the payments ledger, and
+the data a task's diagram asks lists to show (human_tasks.summary)
 
 Revision ID: i11_money
 Revises: i7_scenarios
@@ -52,9 +53,13 @@ def upgrade() -> None:
     with op.batch_alter_table('payments') as batch:
         batch.create_index(batch.f('ix_payments_course_run_id'), ['course_run_id'], unique=False)
         batch.create_index(batch.f('ix_payments_paid_on'), ['paid_on'], unique=False)
+    with op.batch_alter_table('human_tasks') as batch:
+        batch.add_column(sa.Column('summary', sa.JSON(), nullable=True))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('human_tasks') as batch:
+        batch.drop_column('summary')
     with op.batch_alter_table('payments') as batch:
         batch.drop_index(batch.f('ix_payments_paid_on'))
         batch.drop_index(batch.f('ix_payments_course_run_id'))
