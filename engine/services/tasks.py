@@ -20,6 +20,7 @@ from engine.forms import claim_context, validate_form
 from engine.models import Application, AuditEntry, Coupon, HumanTask, Upload, User
 from engine.rules import check_claim
 from engine.services.applications import INDIA
+from engine.services.process_data import task_data
 from engine.steps import advance, lock_instance, task_name
 
 
@@ -62,10 +63,9 @@ def complete_task(session: Session, user: User, task_id: str, data: Any, forms_d
     """Validate the form data against the form the task opened with, complete the task and
     run the process to its next wait.
 
-    The form is checked against what the task holds too (the claim a payment pays), so the
-    check runs once the instance is loaded, before the task runs. `now` is aware; the day
-    in India is "today" for dates that may not be in the future. The audit entry keeps the
-    decision and the words a person wrote (remarks, an answer), for the history.
+    `now` is aware; the day in India is "today" for dates that may not be in the future. The
+    audit entry keeps the decision and the words a person wrote (remarks, an answer), for
+    the history.
     """
     task = get_task(session, user, task_id)
     instance = lock_instance(session, task.instance_id)
@@ -77,8 +77,7 @@ def complete_task(session: Session, user: User, task_id: str, data: Any, forms_d
     application = session.get(Application, task.application_id)
     if application is None:
         raise NotFound(f"task {task_id} not found")
-    schema = task_form(session, task, forms_dir)
-    cleaned: dict[str, Any] = {}
+    cleaned = _validated(session, task, application, data, forms_dir, now)
 
     def run_user_task(workflow: BpmnWorkflow) -> None:
         try:
@@ -87,7 +86,6 @@ def complete_task(session: Session, user: User, task_id: str, data: Any, forms_d
             raise Conflict("the task is no longer part of the process") from error
         if not spiff_task.has_state(TaskState.READY) or task_name(spiff_task) != task.name:
             raise Conflict("the task is not ready")
-        cleaned.update(_validated(session, schema, application, data, spiff_task.data, now))
         spiff_task.set_data(**cleaned)
         spiff_task.run()
 
@@ -95,8 +93,7 @@ def complete_task(session: Session, user: User, task_id: str, data: Any, forms_d
     task.state = "completed"
     task.completed_at = now
     task.completed_by = user.username
-    recorded = {name: cleaned[name] for name in HISTORY_FIELDS if isinstance(cleaned.get(name), str)}
-    _audit(session, task, user, "completed", now, recorded)
+    _audit(session, task, user, "completed", now, history_detail(cleaned))
     session.flush()
     return application
 
@@ -105,20 +102,21 @@ HISTORY_FIELDS = ("decision", "remarks", "response")
 """Form fields the history keeps with a completed task: the decision and what the person wrote."""
 
 
+def history_detail(cleaned: dict[str, Any]) -> dict[str, Any]:
+    """The audit detail of a completed task: its HISTORY_FIELDS that were given."""
+    return {name: cleaned[name] for name in HISTORY_FIELDS if isinstance(cleaned.get(name), str)}
+
+
 def _validated(
-    session: Session,
-    schema: dict[str, Any] | None,
-    application: Application,
-    data: Any,
-    task_data: dict[str, Any],
-    now: datetime,
+    session: Session, task: HumanTask, application: Application, data: Any, forms_dir: Path, now: datetime
 ) -> dict[str, Any]:
+    schema = task_form(session, task, forms_dir)
     if schema is None:
         return {}
     context = {
         "reimbursement_cap_usd": float(application.course_run.reimbursement_cap_usd),
         "today": now.astimezone(INDIA).date(),
-        **claim_context(task_data),
+        **claim_context(_claim_data(session, task, schema)),
     }
     cleaned, errors = validate_form(schema, data, context=context)
     errors.update(_upload_errors(session, schema, cleaned, application))
@@ -129,6 +127,14 @@ def _validated(
     if errors:
         raise Invalid("Some answers need correcting", errors)
     return cleaned
+
+
+def _claim_data(session: Session, task: HumanTask, schema: dict[str, Any]) -> dict[str, Any]:
+    """What a payment form is checked against: the claim the task pays. Its summary holds the
+    amount (the diagram's taskSummary); a task opened without one is read from its data."""
+    if "amount_inr" not in schema.get("properties", {}):
+        return {}
+    return task.summary if task.summary is not None else task_data(session, task)
 
 
 def _claim_errors(

@@ -254,3 +254,11 @@ def test_queue_reads_the_claim_from_the_task_data_of_a_task_opened_without_a_sum
         rows, _total = payment_queue(session, _user(session, flow.finance), LATE_EVENING_UTC, 50, 0)
 
     assert [(row.application.id, row.claimed_usd) for row in rows] == [(application_id, 100.0)]
+
+
+def test_payment_task_opened_without_a_summary_is_checked_against_its_claim_all_the_same(flow: Flow) -> None:
+    application_id = to_payment(flow, flow.officer(), "SUMM-0003")
+    with flow.db.sessions() as session, session.begin():
+        session.execute(update(HumanTask).where(HumanTask.application_id == application_id).values(summary=None))
+
+    assert list(_refusal(flow, application_id, amount_inr=8600)) == ["amount_inr"]
