@@ -10,12 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.access import can_see_coupon, can_see_payment, can_work_task
 from engine.models import CCA, Application, AuditEntry, HumanTask, Notification, Officer, Payment, User
 from engine.services.decisions import DecisionFacts, Document, decision_facts
+from engine.services.payments import payments_of
 from engine.services.process_data import application_data
 from engine.services.queries import history, notifications_for, open_tasks
 from engine.statuses import is_final
@@ -71,10 +71,8 @@ def build_dossier(
     own = application.officer_id == viewer.id
     coupon_visible = can_see_coupon(viewer, application)
     facts_from = application_data(session, application) if data is None else data
-    payment = None
     may_see_claim = can_see_payment(viewer, application)
-    if may_see_claim:
-        payment = session.scalars(select(Payment).where(Payment.application_id == application.id)).first()
+    payment = payments_of(session, [application.id]).get(application.id) if may_see_claim else None
     return Dossier(
         application=application,
         profile=application.officer.officer,
