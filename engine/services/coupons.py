@@ -17,6 +17,7 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import case, func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from engine.access import may_manage_coupons, may_view_coupons
@@ -221,7 +222,12 @@ def _add(session: Session, user: User, run_id: int, codes: list[str], now: datet
         session.add(
             AuditEntry(at=now, actor=user.username, action="coupons_added", detail={"run": run_id, "added": len(codes)})
         )
-    session.flush()
+    try:
+        session.flush()
+    except IntegrityError as error:
+        # Another upload added one of these codes after this one was checked (PostgreSQL lets
+        # both check at once; the unique index decides). Nothing of this upload is kept.
+        raise Conflict("some of these codes were added by someone else meanwhile; upload them again") from error
     watch_pool(session, run_id, now)
     return len(codes)
 

@@ -209,3 +209,17 @@ def test_course_team_is_told_once_each_time_a_pool_falls_below_the_waiting_appli
     apply()
     assert alerts() == 2  # fell again: told again
     assert "has 3 unused coupon code(s) for 4 application(s)" in flow.notification_bodies(flow.course_team)
+
+
+def test_a_code_added_by_another_upload_after_the_check_refuses_the_whole_upload(
+    flow: Flow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    flow.add_coupons("RACE-0001")
+    # As when two uploads check at the same moment: this one does not see the other's code.
+    monkeypatch.setattr("engine.services.coupons._known_codes", lambda _session, _codes: {})
+
+    with flow.db.sessions() as session, session.begin(), pytest.raises(Conflict):
+        lines = read_pasted_codes("RACE-0002 RACE-0001")
+        upload_codes(session, _user(session, flow.course_team), flow.run_id, lines, False, NOW)
+
+    assert _codes_of_run(flow) == 1
