@@ -10,9 +10,39 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, false, or_, select, true
 from sqlalchemy.orm import Session
 
+from engine.errors import Forbidden
 from engine.models import Application, HumanTask, Upload, User
 
 SEE_ALL_APPLICATIONS = ("dopt", "course_team", "finance")
+COUPON_KEEPERS = ("course_team",)
+COUPON_READERS = ("course_team", "dopt")
+PAYMENT_READERS = ("finance", "dopt")
+
+
+def require(allowed: bool, message: str) -> None:
+    """Raise Forbidden with `message` unless `allowed` (one of the may_ checks below)."""
+    if not allowed:
+        raise Forbidden(message)
+
+
+def may_manage_coupons(user: User) -> bool:
+    """The course team adds codes to the pools and voids unused ones."""
+    return any(user.has_role(role) for role in COUPON_KEEPERS)
+
+
+def may_view_coupons(user: User) -> bool:
+    """The course team and DoPT see the pools and their codes."""
+    return any(user.has_role(role) for role in COUPON_READERS)
+
+
+def may_view_payments(user: User) -> bool:
+    """Finance and DoPT see the claims waiting for payment and the ledger of payments."""
+    return any(user.has_role(role) for role in PAYMENT_READERS)
+
+
+def can_see_payment(user: User, application: Application) -> bool:
+    """An application's payment: its officer, finance and DoPT."""
+    return application.officer_id == user.id or may_view_payments(user)
 
 
 def can_see_application(user: User, application: Application) -> bool:

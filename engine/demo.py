@@ -43,6 +43,8 @@ OFFICERS: tuple[dict[str, Any], ...] = (
     {"username": "rahul", "full_name": "Rahul Verma", "service": "OTHER", "cca": "MH-GAD", "joined": "2016-03-01"},
     {"username": "fatima", "full_name": "Fatima Khan", "service": "SCS", "cca": "MH-GAD", "joined": "2013-07-01"},
     {"username": "kiran", "full_name": "Kiran Patil", "service": "SCS", "cca": "KA-DPAR", "joined": "2014-04-01"},
+    {"username": "arjun", "full_name": "Arjun Nair", "service": "CSS_A", "cca": "DOPT-CSS", "joined": "2011-04-01"},
+    {"username": "nisha", "full_name": "Nisha Gupta", "service": "CSS_A", "cca": "DOPT-CSS", "joined": "2012-10-01"},
 )
 
 
@@ -75,7 +77,8 @@ def _populate(session: Session, settings: Settings, now: datetime, reminder_in: 
     ended_drre = _run(session, "DRRE", today - timedelta(days=200), today - timedelta(days=210))
     for index in range(3):
         session.add(Coupon(code=f"DEMO-CGP-{index + 1:03d}", course_run_id=open_runs["CGP"].id, added_by="courseteam"))
-    session.add(Coupon(code="DEMO-CGP-OLD-001", course_run_id=ended.id, added_by="courseteam"))
+    for index in range(3):
+        session.add(Coupon(code=f"DEMO-CGP-OLD-{index + 1:03d}", course_run_id=ended.id, added_by="courseteam"))
     session.add(Coupon(code="DEMO-DRRE-OLD-001", course_run_id=ended_drre.id, added_by="courseteam"))
     session.flush()
     staff = {name: session.scalars(select(User).where(User.username == name)).one() for name, _r, _c in STAFF}
@@ -114,6 +117,25 @@ def _populate(session: Session, settings: Settings, now: datetime, reminder_in: 
         "declaration": True,
     }
     _work(session, officers["meera"], meera_old, claim, settings, now)
+    # Two claims DoPT approved: one waiting for finance, one paid (the ledger's first row).
+    for name in ("nisha", "arjun"):
+        application = submit_application(session, officers[name], ended.id, True, then)
+        _work(session, staff["dopt"], application, {"decision": "confirm", "remarks": None}, settings, then)
+        fire_instance(session, application.instance_id or 0, now)
+        own_certificate = _upload(session, officers[name], settings, now)
+        result = {"final_grade": 77, "proctored_exam": "passed", "certificate_upload": own_certificate}
+        _work(session, officers[name], application, result, settings, now)
+        own_claim = claim | {"payment_proof_upload": _upload(session, officers[name], settings, now)}
+        _work(session, officers[name], application, own_claim, settings, now)
+        _work(session, staff["dopt"], application, {"decision": "approve", "remarks": None}, settings, now)
+    payment = {
+        "sanction_number": "DOPT/TRG/DEMO/0001",
+        "paid_on": (now - timedelta(days=2)).date().isoformat(),
+        "amount_inr": 8350,
+        "exchange_rate": 83.5,
+        "payment_reference": "UTRDEMO0001",
+    }
+    _work(session, staff["finance"], application, payment, settings, now)
 
 
 def _codes() -> list[str]:

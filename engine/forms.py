@@ -23,7 +23,8 @@ from typing import Any
 from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import ValidationError
 
-from engine.rules import check_certificate
+from engine.i18n import N_
+from engine.rules import check_certificate, check_paid_on, check_payment_amount
 
 FORM_ERROR = "_form"
 """The errors key for problems that belong to no single field."""
@@ -32,6 +33,15 @@ REQUIRED = "This field is required"
 UNKNOWN_FIELD = "Unknown field"
 REMARKS_REQUIRED = "Give your remarks: they are required when you reject or return"
 CERTIFICATE_REQUIRED = "Upload your course certificate: a grade of 50 or more with the proctored exam passed earns one"
+PAID_ON_IN_FUTURE = N_("The date of payment cannot be in the future (the date in India today)")
+AMOUNT_DIFFERS_CONFIRM = N_(
+    "The rupees differ by more than 2 per cent from the USD claimed × the exchange rate: correct the amount "
+    "or the rate, or tick the confirmation to record the payment as it is"
+)
+AMOUNT_DIFFERS = N_("The rupees must be within 2 per cent of the USD claimed × the exchange rate")
+
+CONFIRM_DIFFERENCE = "confirm_difference"
+"""The field of a payment form with which a person confirms rupees more than 2 % off."""
 
 _FORM_FILENAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*\.schema\.json")
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
@@ -123,7 +133,10 @@ def validate_form(
     each field missing is named, as for the top-level `required`.
 
     `context` carries what the schema cannot know: `reimbursement_cap_usd`, the run's cap,
-    replaces the schema's default maximum for `amount_paid_usd`.
+    replaces the schema's default maximum for `amount_paid_usd`; `today` (a date, the day
+    in India) refuses a `paid_on` after it; `claimed_usd` (the USD amount of the claim
+    being paid) requires `amount_inr` to be within 2 % of it x `exchange_rate`, unless the
+    form has a `confirm_difference` box and it is ticked (engine.rules.check_payment_amount).
     """
     properties: Mapping[str, Any] = schema.get("properties", {})
     if not isinstance(data, Mapping):
@@ -132,7 +145,8 @@ def validate_form(
             {FORM_ERROR: "Send the form's fields as a JSON object"},
         )
     submitted = _tidy(data, properties)
-    cap = (context or {}).get("reimbursement_cap_usd")
+    context = context or {}
+    cap = context.get("reimbursement_cap_usd")
     effective = _without_default_cap(schema) if cap is not None else schema
 
     errors: dict[str, str] = {}
@@ -143,6 +157,8 @@ def validate_form(
     for field, message in _non_finite_numbers(submitted, properties):
         errors.setdefault(field, message)
     for field, message in _cross_field_errors(submitted, properties, errors, cap):
+        errors.setdefault(field, message)
+    for field, message in _payment_errors(submitted, properties, errors, context):
         errors.setdefault(field, message)
 
     cleaned = {name: submitted.get(name) for name in properties}
@@ -299,6 +315,42 @@ def _cross_field_errors(
         and submitted["amount_paid_usd"] > cap
     ):
         yield "amount_paid_usd", _over_cap_message(cap)
+
+
+def claim_context(task_data: Mapping[str, Any]) -> dict[str, Any]:
+    """The `claimed_usd` context of `validate_form` from a task's data: the USD amount of the
+    claim the task pays (its `amount_paid_usd`), when the data holds one."""
+    claimed = task_data.get("amount_paid_usd")
+    if isinstance(claimed, int | float) and not isinstance(claimed, bool):
+        return {"claimed_usd": claimed}
+    return {}
+
+
+def _payment_errors(
+    submitted: Mapping[str, Any],
+    properties: Mapping[str, Any],
+    errors: Mapping[str, str],
+    context: Mapping[str, Any],
+) -> Iterator[tuple[str, str]]:
+    """A payment is not dated in the future, and its rupees match the claim (or are confirmed)."""
+
+    def given(*names: str) -> bool:
+        return all(name in properties and name not in errors and name in submitted for name in names)
+
+    today = context.get("today")
+    if isinstance(today, date) and given("paid_on") and not check_paid_on(submitted["paid_on"], today).passed:
+        yield "paid_on", PAID_ON_IN_FUTURE
+
+    claimed = context.get("claimed_usd")
+    if not isinstance(claimed, int | float) or isinstance(claimed, bool) or not given("amount_inr", "exchange_rate"):
+        return
+    verdict = check_payment_amount(float(claimed), float(submitted["exchange_rate"]), float(submitted["amount_inr"]))
+    if verdict.passed:
+        return
+    if CONFIRM_DIFFERENCE not in properties:
+        yield "amount_inr", AMOUNT_DIFFERS
+    elif submitted.get(CONFIRM_DIFFERENCE) is not True:
+        yield "amount_inr", AMOUNT_DIFFERS_CONFIRM
 
 
 def _over_cap_message(cap: Any) -> str:

@@ -47,6 +47,9 @@ ELIGIBLE_SERVICES: tuple[str, ...] = (
 
 UPPER_AGE_LIMIT = 56
 MINIMUM_CERTIFICATE_GRADE = 50.0
+PAYMENT_TOLERANCE = 0.02
+"""How far the rupees paid may be from the USD claimed x the exchange rate before a person
+must confirm the difference (2 %: bank charges and the rate of the day, not a wrong amount)."""
 EXAM_RESULTS: tuple[str, ...] = ("passed", "failed", "absent")
 
 
@@ -260,6 +263,34 @@ def check_claim(amount_paid_usd: float, cap_usd: float, already_reimbursed_for_c
         True,
         f"{_usd(amount_paid_usd)} claimed, within the reimbursement limit of {_usd(cap_usd)}",
     )
+
+
+def check_payment_amount(amount_usd: float, exchange_rate: float, amount_inr: float) -> RuleResult:
+    """Pass when the INR paid is within PAYMENT_TOLERANCE (2 %) of USD claimed x exchange rate.
+
+    `exchange_rate` is INR per USD. A larger difference is not refused outright: the form
+    asks the person to confirm it (engine/forms.py), since a sanction may round or deduct.
+    """
+    expected = amount_usd * exchange_rate
+    if not all(math.isfinite(value) and value > 0 for value in (amount_usd, exchange_rate, amount_inr)):
+        return RuleResult("payment_amount", False, "the amounts and the rate must be more than 0")
+    difference = abs(amount_inr - expected) / expected
+    shown = f"INR {amount_inr:,.2f} for {_usd(amount_usd)} at {_number(exchange_rate)}"
+    if difference > PAYMENT_TOLERANCE:
+        return RuleResult(
+            "payment_amount",
+            False,
+            f"{shown} differs by {difference:.1%} from INR {expected:,.2f} (more than {PAYMENT_TOLERANCE:.0%})",
+        )
+    return RuleResult("payment_amount", True, f"{shown}: within {PAYMENT_TOLERANCE:.0%} of INR {expected:,.2f}")
+
+
+def check_paid_on(paid_on: str | date, today: date) -> RuleResult:
+    """Pass when the date of payment is not after `today` (the day in India when it is recorded)."""
+    day = _as_date(paid_on)
+    if day > today:
+        return RuleResult("paid_on", False, f"{_show(day)} is in the future (today is {_show(today)})")
+    return RuleResult("paid_on", True, f"paid on {_show(day)}")
 
 
 def _one_course_at_a_time_warnings(course: str, other_applications: Sequence[Mapping[str, Any]]) -> list[str]:

@@ -13,6 +13,7 @@ SUBMITTED = "submitted"
 LIVE_STATUSES: tuple[str, ...] = (
     SUBMITTED,
     "awaiting_cadre_approval",
+    "awaiting_dopt_decision",
     "awaiting_clarification",
     "awaiting_dopt_confirmation",
     "awaiting_coupon",
@@ -44,6 +45,7 @@ def is_final(status: str) -> bool:
 STATUS_LABELS: dict[str, str] = {
     "submitted": N_("Submitted: waiting to be processed"),
     "awaiting_cadre_approval": N_("Waiting for the cadre controlling authority's approval"),
+    "awaiting_dopt_decision": N_("Escalated: DoPT is deciding on the nomination"),
     "awaiting_clarification": N_("Waiting for the officer to answer a question"),
     "awaiting_dopt_confirmation": N_("Waiting for DoPT to confirm eligibility"),
     "awaiting_coupon": N_("Waiting for the coupon code"),
@@ -67,6 +69,10 @@ STATUS_EXPLANATIONS: dict[str, str] = {
         "The application is saved; a problem on DoPT's side stopped it being processed. DoPT has been told."
     ),
     "awaiting_cadre_approval": N_("The cadre controlling authority has been asked to approve the nomination."),
+    "awaiting_dopt_decision": N_(
+        "The cadre controlling authority did not decide within 14 days, so the DoPT Training Division "
+        "decides on the nomination in its place."
+    ),
     "awaiting_clarification": N_("The cadre controlling authority returned the application with a question."),
     "awaiting_dopt_confirmation": N_("The DoPT Training Division is checking eligibility."),
     "awaiting_coupon": N_("Eligibility is confirmed; the course team is issuing a coupon code."),

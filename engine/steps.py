@@ -19,6 +19,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from engine.actions import CancelProcess, StartProcess, StepAction
 from engine.bpmn.bundle import SpecBundle
+from engine.coupon_pool import is_pool_watched, watch_pool
 from engine.definitions import bundle_by_ids, bundle_for_new_instance
 from engine.errors import Conflict, StepFailed
 from engine.form_versions import schemas_by_sha
@@ -73,11 +74,13 @@ def start_process(
     session.add(instance)
     session.flush()
     application.instance_id = instance.id
+    before = application.status
     _sync_application(application, workflow, now)
     opened = _sync_tasks(session, instance, workflow, application, bundle, now, new=True)
     write_notifications(session, application, host.notices, opened, now)
     _record_template_failures(session, instance, application, workflow, now)
     _flush(session)
+    _watch_coupon_pool(session, application, before, now)
     return workflow
 
 
@@ -202,11 +205,19 @@ def _save(
     now: datetime,
 ) -> None:
     _record_state(instance, workflow, now)
+    before = application.status
     _sync_application(application, workflow, now)
     opened = _sync_tasks(session, instance, workflow, application, bundle, now)
     write_notifications(session, application, notices, opened, now)
     _record_template_failures(session, instance, application, workflow, now)
     _flush(session)
+    _watch_coupon_pool(session, application, before, now)
+
+
+def _watch_coupon_pool(session: Session, application: Application, before: str, now: datetime) -> None:
+    # Entering or leaving "waiting for a code" (a code given included) moves the run's pool.
+    if is_pool_watched(before, application.status):
+        watch_pool(session, application.course_run_id, now)
 
 
 def _record_template_failures(
@@ -340,7 +351,22 @@ def _describe_row(row: HumanTask, task: Any, application: Application, bundle: S
     row.form_file = task_properties(task).get("formJsonSchemaFilename")
     row.form_sha256 = bundle.forms.get(task.workflow.spec.name, {}).get(row.form_file or "")
     row.instructions = _instructions(task)
+    row.summary = task_summary(task)
     row.due_at = boundary_deadline(task)
+
+
+def task_summary(task: Any) -> dict[str, Any] | None:
+    """The values of the task's data named by its `taskSummary` property (names separated by
+    commas), for lists that show them without loading the instance; None when it names none.
+    Only numbers, text, booleans and nulls are kept (lists and objects are not summaries)."""
+    names = [name.strip() for name in task_properties(task).get("taskSummary", "").split(",") if name.strip()]
+    if not names:
+        return None
+    return {
+        name: value
+        for name in names
+        if isinstance(value := task.data.get(name), str | int | float | bool) or value is None
+    }
 
 
 def row_title(task: Any) -> str:

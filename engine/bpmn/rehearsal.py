@@ -25,7 +25,8 @@ from engine import amounts, rules
 from engine.bpmn.bundle import SpecBundle
 from engine.bpmn.scenario_format import Expectation, Scenario, TaskStep, TimerStep
 from engine.errors import StepFailed
-from engine.forms import validate_form
+from engine.forms import claim_context, validate_form
+from engine.host import payment_values
 from engine.lanes import LANE_ROLES
 from engine.notices import Notice, NoticeBox
 from engine.runtime import (
@@ -36,7 +37,7 @@ from engine.runtime import (
     status_property,
     task_properties,
 )
-from engine.sandbox import SandboxedEnvironment
+from engine.sandbox import SandboxedEnvironment, SandboxError
 from engine.statuses import is_final
 
 # SpiffWorkflow fires a timer once its deadline is strictly past: the clock moves just beyond.
@@ -80,6 +81,7 @@ class RehearsalHost(NoticeBox):
         super().__init__()
         self.pool = list(coupons)
         self.coupon_code: str | None = None
+        self.payments: list[dict[str, Any]] = []
 
     def helpers(self) -> dict[str, Callable[..., Any]]:
         """The names scripts see: the same as the real host's (a test keeps them alike)."""
@@ -92,6 +94,7 @@ class RehearsalHost(NoticeBox):
             "notify_role": self.notify_role,
             "usd": amounts.usd,
             "inr": amounts.inr,
+            "record_payment": self.record_payment,
         }
 
     def assign_coupon(self) -> str | None:
@@ -104,6 +107,12 @@ class RehearsalHost(NoticeBox):
         """Record a code issued by hand."""
         self.coupon_code = code
         return code
+
+    def record_payment(self, **arguments: Any) -> None:
+        """Record a payment, checked as the real host checks it (once per application)."""
+        if self.payments:
+            raise SandboxError("record_payment: the application has been paid already")
+        self.payments.append(payment_values(**arguments))
 
 
 class _Failed(Exception):
@@ -211,7 +220,9 @@ class _Rehearsal:
         schema = self.forms.get(task.workflow.spec.name, {}).get(filename)
         if schema is None:
             raise _Failed(f"the form '{filename}' of {step.task} is not deployed", step.task, f"{field}.data")
-        cleaned, errors = validate_form(schema, step.data, context=self.context)
+        # As on the server (engine/services/tasks.py), less the day's date: a scenario has its own clock.
+        context = {**self.context, **claim_context(task.data)}
+        cleaned, errors = validate_form(schema, step.data, context=context)
         if errors:
             reasons = "; ".join(f"{name}: {reason}" for name, reason in errors.items())
             raise _Failed(f"the form '{filename}' refuses the data: {reasons}", step.task, f"{field}.data")

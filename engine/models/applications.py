@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from engine.db import Base
@@ -37,7 +37,11 @@ class Application(Base):
 
 
 class Coupon(Base):
-    """A discount code; assigned to one application, once, ever."""
+    """A discount code; assigned to one application, once, ever.
+
+    A code is unused while it has no application and is not voided; a voided code (the
+    course team withdrew it, with a reason) is never assigned.
+    """
 
     __tablename__ = "coupons"
 
@@ -48,6 +52,24 @@ class Coupon(Base):
     added_by: Mapped[str] = mapped_column(String(64))
     added_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     assigned_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    voided_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    voided_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    void_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+
+class CouponPoolAlert(Base):
+    """Whether a run's pool of unused codes is below the applications waiting for one.
+
+    `low` flips to true once when the pool falls below (the course team is told then) and
+    back to false when codes are added or the waiting applications are served, so the
+    course team hears once per fall, not on every step.
+    """
+
+    __tablename__ = "coupon_pool_alerts"
+
+    course_run_id: Mapped[int] = mapped_column(ForeignKey("course_runs.id"), primary_key=True)
+    low: Mapped[bool] = mapped_column(Boolean, default=False)
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class Upload(Base):

@@ -99,6 +99,9 @@ class HumanTask(Base):
     `prefill` holds what the officer sent before for the fields of this task's form (a
     claim returned for correction, a result reopened to be corrected), so the form opens
     with it; None when there is nothing to show.
+    `summary` holds the values of the task's data its diagram names in the `taskSummary`
+    property (e.g. the amount a payment task pays), so lists show them without loading
+    the instance; None for a task that names none.
     """
 
     __tablename__ = "human_tasks"
@@ -120,6 +123,7 @@ class HumanTask(Base):
     form_sha256: Mapped[str | None] = mapped_column(ForeignKey("forms.sha256"), nullable=True)
     instructions: Mapped[str | None] = mapped_column(Text, nullable=True)
     prefill: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    summary: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
     state: Mapped[str] = mapped_column(String(16), default="open")
     assignee: Mapped[str | None] = mapped_column(String(64), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

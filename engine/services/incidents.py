@@ -127,7 +127,7 @@ def _complete_again(
     if task is None or task.state != "open":
         raise Conflict(f"the task {action.name} is no longer open")
     session.refresh(task)
-    cleaned = validated_data(session, task, application, action.data, forms_dir)
+    cleaned = validated_data(session, task, application, action.data, forms_dir, now)
     run_completion(
         session, instance, task, application, CompleteUserTask(task.id, task.name, cleaned, action.actor), now, detail
     )

@@ -13,9 +13,11 @@ from engine.access import can_work_task
 from engine.actions import CompleteUserTask
 from engine.errors import Conflict, Invalid, NotFound
 from engine.form_versions import task_form
-from engine.forms import validate_form
+from engine.forms import claim_context, validate_form
 from engine.models import Application, AuditEntry, Coupon, HumanTask, ProcessInstance, Upload, User
 from engine.rules import check_claim
+from engine.services.applications import INDIA
+from engine.services.process_data import task_data
 from engine.steps import advance, lock_instance
 
 
@@ -60,6 +62,9 @@ def complete_task(session: Session, user: User, task_id: str, data: Any, forms_d
 
     Raises NotFound, Conflict (already completed, claimed by another, application
     suspended), Invalid (the form data) or StepFailed (the process could not take the step).
+    `now` is aware; the day in India is "today" for dates that may not be in the future. The
+    audit entry keeps the decision and the words a person wrote (remarks, an answer), for
+    the history.
     """
     task = get_task(session, user, task_id)
     instance = lock_instance(session, task.instance_id)
@@ -71,7 +76,7 @@ def complete_task(session: Session, user: User, task_id: str, data: Any, forms_d
     application = session.get(Application, task.application_id)
     if application is None:
         raise NotFound(f"task {task_id} not found")
-    cleaned = validated_data(session, task, application, data, forms_dir)
+    cleaned = validated_data(session, task, application, data, forms_dir, now)
     run_completion(
         session, instance, task, application, CompleteUserTask(task.id, task.name, cleaned, user.username), now
     )
@@ -95,7 +100,6 @@ def run_completion(
     task.state = "completed"
     task.completed_at = now
     task.completed_by = action.actor
-    decision = action.data.get("decision")
     session.add(
         AuditEntry(
             at=now,
@@ -104,14 +108,23 @@ def run_completion(
             application_id=task.application_id,
             instance_id=task.instance_id,
             task=task.name,
-            detail=({"decision": decision} if decision else {}) | (detail or {}),
+            detail=history_detail(action.data) | (detail or {}),
         )
     )
     session.flush()
 
 
+HISTORY_FIELDS = ("decision", "remarks", "response")
+"""Form fields the history keeps with a completed task: the decision and what the person wrote."""
+
+
+def history_detail(cleaned: dict[str, Any]) -> dict[str, Any]:
+    """The audit detail of a completed task: its HISTORY_FIELDS that were given."""
+    return {name: cleaned[name] for name in HISTORY_FIELDS if isinstance(cleaned.get(name), str)}
+
+
 def validated_data(
-    session: Session, task: HumanTask, application: Application, data: Any, forms_dir: Path
+    session: Session, task: HumanTask, application: Application, data: Any, forms_dir: Path, now: datetime
 ) -> dict[str, Any]:
     """The task's form data, cleaned and checked against the form the task opened with and the
     claim and coupon rules.
@@ -121,7 +134,11 @@ def validated_data(
     schema = task_form(session, task, forms_dir)
     if schema is None:
         return {}
-    context = {"reimbursement_cap_usd": float(application.course_run.reimbursement_cap_usd)}
+    context = {
+        "reimbursement_cap_usd": float(application.course_run.reimbursement_cap_usd),
+        "today": now.astimezone(INDIA).date(),
+        **claim_context(_claim_data(session, task, schema)),
+    }
     cleaned, errors = validate_form(schema, data, context=context)
     errors.update(_upload_errors(session, schema, cleaned, application))
     errors.update(_claim_errors(session, cleaned, application, errors))
@@ -131,6 +148,14 @@ def validated_data(
     if errors:
         raise Invalid("Some answers need correcting", errors)
     return cleaned
+
+
+def _claim_data(session: Session, task: HumanTask, schema: dict[str, Any]) -> dict[str, Any]:
+    """What a payment form is checked against: the claim the task pays. Its summary holds the
+    amount (the diagram's taskSummary); a task opened without one is read from its data."""
+    if "amount_inr" not in schema.get("properties", {}):
+        return {}
+    return task.summary if task.summary is not None else task_data(session, task)
 
 
 def _claim_errors(

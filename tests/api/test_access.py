@@ -54,6 +54,7 @@ def test_every_endpoint_answers_every_role_as_the_policy_says(
         staff["admin"].post("/users", {"username": "target", "password": PASSWORD, "roles": ["dopt"]}).status_code
         == 201
     )
+    staff["course_team"].post(f"/course-runs/{run['id']}/coupons", {"codes": ["VOID-ME-0001"]})
     counter = {"n": 0}
 
     def fresh(prefix: str) -> str:
@@ -113,6 +114,13 @@ def test_every_endpoint_answers_every_role_as_the_policy_says(
         ),
         ("POST", f"/course-runs/{run['id']}/coupons", lambda: {"codes": [fresh("CODE-")]}, _only(200, ["course_team"])),
         ("GET", f"/course-runs/{run['id']}/coupons/summary", lambda: None, _only(200, ["course_team", "dopt"])),
+        ("GET", f"/course-runs/{run['id']}/coupons", lambda: None, _only(200, ["course_team", "dopt"])),
+        ("GET", "/coupons", lambda: None, _only(200, ["course_team", "dopt"])),
+        ("POST", "/coupons/VOID-ME-0001/void", lambda: {"reason": "Leaked."}, _only(200, ["course_team"])),
+        ("GET", "/payments/queue", lambda: None, _only(200, ["finance", "dopt"])),
+        ("GET", "/payments", lambda: None, _only(200, ["finance", "dopt"])),
+        ("GET", "/payments/totals", lambda: None, _only(200, ["finance", "dopt"])),
+        ("GET", "/payments/export?format=xlsx", lambda: None, _only(200, ["finance", "dopt"])),
         ("GET", "/process-definitions", lambda: None, _only(200, ["owner", "dopt"])),
         ("XML", "/process-definitions", lambda: bpmn, _only(200, ["owner"])),
         ("GET", "/process-definitions/enrollment/versions/1", lambda: None, _only(200, ["owner", "dopt"])),

@@ -136,7 +136,14 @@ def test_duplicate_coupon_codes_are_reported_not_added(staff: dict[str, Api]) ->
     second = staff["course_team"].post(
         f"/course-runs/{run['id']}/coupons", {"codes": ["DUP-0001", "NEW-0001", "NEW-0001"]}
     )
-    assert first.json == {"added": 1, "duplicates": []}
-    assert second.json == {"added": 1, "duplicates": ["DUP-0001", "NEW-0001"]}
+    assert first.json == {"added": 1, "duplicates": [], "problems": []}
+    assert second.json == {
+        "added": 1,
+        "duplicates": ["DUP-0001", "NEW-0001"],
+        "problems": [
+            {"line": 1, "code": "DUP-0001", "kind": "known", "problem": "already in this run's pool"},
+            {"line": 3, "code": "NEW-0001", "kind": "repeated", "problem": "repeats line 2 of this upload"},
+        ],
+    }
     summary = staff["course_team"].get(f"/course-runs/{run['id']}/coupons/summary").json
-    assert summary == {"total": 2, "assigned": 0, "available": 2}
+    assert summary == {"total": 2, "assigned": 0, "available": 2, "voided": 0, "waiting": 0, "low": False}

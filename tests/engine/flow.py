@@ -138,3 +138,33 @@ def passed_result(upload_id: str) -> dict[str, Any]:
 
 def today() -> date:
     return NOW.date()
+
+
+PAYMENT = {
+    "sanction_number": "DOPT/TRG/2027/17",
+    "paid_on": "2027-06-16",
+    "amount_inr": 8350,
+    "exchange_rate": 83.5,
+    "payment_reference": "UTR0001",
+}
+
+
+def to_claim(flow: Flow, officer: str, code: str) -> int:
+    """An application with a coupon, certified, its claim of USD 100 waiting for DoPT's verification."""
+    flow.add_coupons(code)
+    application_id = approve_and_confirm(flow, officer)
+    flow.timers(RUN_RESULT_OPENS)
+    flow.complete(officer, application_id, "report_result", passed_result(flow.upload(officer)), RUN_RESULT_OPENS)
+    assert flow.status(application_id) == "awaiting_claim"
+    claim = dict(CLAIM, payment_proof_upload=flow.upload(officer))
+    flow.complete(officer, application_id, "submit_claim", claim, RUN_RESULT_OPENS)
+    assert flow.status(application_id) == "claim_under_verification"
+    return application_id
+
+
+def to_payment(flow: Flow, officer: str, code: str) -> int:
+    """An application whose claim DoPT approved: finance's record_payment task is open."""
+    application_id = to_claim(flow, officer, code)
+    flow.complete(flow.dopt, application_id, "verify_claim", {"decision": "approve"}, RUN_RESULT_OPENS)
+    assert flow.status(application_id) == "awaiting_payment"
+    return application_id

@@ -56,8 +56,8 @@ def test_demo_leaves_work_in_every_inbox_and_several_states(settings: Settings) 
         statuses = set(session.scalars(select(Application.status)))
         roles = set(session.scalars(select(HumanTask.role).where(HumanTask.state == "open")))
     assert {"awaiting_cadre_approval", "awaiting_dopt_confirmation", "awaiting_coupon", "ineligible"} <= statuses
-    assert {"awaiting_result", "claim_under_verification"} <= statuses
-    assert {"officer", "cca_approver", "dopt", "course_team"} <= roles
+    assert {"awaiting_result", "claim_under_verification", "awaiting_payment", "reimbursed"} <= statuses
+    assert {"officer", "cca_approver", "dopt", "course_team", "finance"} <= roles
     assert _igot(settings, "demo").exit_code == 0  # a second run adds nothing and does not fail
 
 

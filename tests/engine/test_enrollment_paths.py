@@ -9,7 +9,7 @@ import pytest
 from engine.bootstrap import Database
 from engine.config import Settings
 from engine.errors import Conflict
-from tests.engine.flow import CLAIM, RUN_RESULT_OPENS, Flow, approve_and_confirm, passed_result
+from tests.engine.flow import CLAIM, RUN_RESULT_OPENS, Flow, approve_and_confirm, passed_result, to_claim
 from tests.factories import NOW
 
 
@@ -70,6 +70,7 @@ def test_waiting_cca_task_reminds_after_7_days_and_escalates_after_14(flow: Flow
     assert len(flow.notifications(flow.cca_approver)) == 2  # the request, then the reminder
     flow.timers(NOW + timedelta(days=14, minutes=1))
     assert flow.open_tasks(application_id) == ["escalated_approval"]
+    assert flow.status(application_id) == "awaiting_dopt_decision"
     flow.complete(flow.dopt, application_id, "escalated_approval", {"decision": "approve"}, NOW + timedelta(days=15))
     assert flow.status(application_id) == "awaiting_dopt_confirmation"
 
@@ -180,7 +181,7 @@ def test_a_grade_typed_wrong_is_corrected_and_the_form_opens_with_what_was_sent(
 
 def test_a_result_is_corrected_from_the_claim_step_until_dopt_verifies_the_claim(flow: Flow) -> None:
     officer = flow.officer()
-    application_id = _to_claim(flow, officer, "POOL-0016")
+    application_id = to_claim(flow, officer, "POOL-0016")
     flow.complete(flow.dopt, application_id, "verify_claim", {"decision": "return", "remarks": "Wrong certificate."})
     # As the claim form posts it: the values it opened with, and the box ticked.
     sent_again = dict(flow.prefill(application_id, "submit_claim") or {}, correct_result=True)
@@ -198,7 +199,7 @@ def test_a_result_is_corrected_from_the_claim_step_until_dopt_verifies_the_claim
 
 def test_a_claim_returned_for_correction_opens_with_what_the_officer_sent(flow: Flow) -> None:
     officer = flow.officer()
-    application_id = _to_claim(flow, officer, "POOL-0017")
+    application_id = to_claim(flow, officer, "POOL-0017")
     flow.complete(flow.dopt, application_id, "verify_claim", {"decision": "return", "remarks": "Proof unreadable."})
 
     prefill = flow.prefill(application_id, "submit_claim")
@@ -218,26 +219,14 @@ def test_a_staff_task_opened_again_is_not_prefilled_with_the_last_decision(flow:
     assert flow.prefill(application_id, "cca_approval") is None
 
 
-def _to_claim(flow: Flow, officer: str, code: str) -> int:
-    flow.add_coupons(code)
-    application_id = approve_and_confirm(flow, officer)
-    flow.timers(RUN_RESULT_OPENS)
-    flow.complete(officer, application_id, "report_result", passed_result(flow.upload(officer)), RUN_RESULT_OPENS)
-    assert flow.status(application_id) == "awaiting_claim"
-    claim = dict(CLAIM, payment_proof_upload=flow.upload(officer))
-    flow.complete(officer, application_id, "submit_claim", claim, RUN_RESULT_OPENS)
-    assert flow.status(application_id) == "claim_under_verification"
-    return application_id
-
-
 def test_paid_claim_ends_reimbursed(flow: Flow) -> None:
     officer = flow.officer()
-    application_id = _to_claim(flow, officer, "POOL-0005")
+    application_id = to_claim(flow, officer, "POOL-0005")
     flow.complete(flow.dopt, application_id, "verify_claim", {"decision": "approve"}, RUN_RESULT_OPENS)
     assert flow.status(application_id) == "awaiting_payment"
     payment = {
         "sanction_number": "DOPT/TRG/2027/17",
-        "paid_on": "2027-07-01",
+        "paid_on": "2027-06-16",
         "amount_inr": 8350.5,
         "exchange_rate": 83.505,
         "payment_reference": "UTR0001",
@@ -250,14 +239,14 @@ def test_paid_claim_ends_reimbursed(flow: Flow) -> None:
 
 
 def test_rejected_claim_ends_rejected_by_dopt(flow: Flow) -> None:
-    application_id = _to_claim(flow, flow.officer(), "POOL-0006")
+    application_id = to_claim(flow, flow.officer(), "POOL-0006")
     flow.complete(flow.dopt, application_id, "verify_claim", {"decision": "reject", "remarks": "Forged."})
     assert flow.status(application_id) == "rejected_by_dopt"
 
 
 def test_returned_claim_goes_back_to_the_officer(flow: Flow) -> None:
     officer = flow.officer()
-    application_id = _to_claim(flow, officer, "POOL-0007")
+    application_id = to_claim(flow, officer, "POOL-0007")
     flow.complete(flow.dopt, application_id, "verify_claim", {"decision": "return", "remarks": "Proof unreadable."})
     assert flow.status(application_id) == "awaiting_claim"
     assert flow.open_tasks(application_id) == ["submit_claim"]

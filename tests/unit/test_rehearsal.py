@@ -238,3 +238,33 @@ def test_timer_moment_before_the_scenarios_clock_fails() -> None:
     result = _run("enrollment", document)
     assert (result.step, result.field, result.element) == (3, "steps[2].at", "wait_for_run_end")
     assert str(result.message).startswith("2027-01-01T00:00:00+05:30 is before the scenario's clock")
+
+
+def test_payment_more_than_two_per_cent_off_without_confirmation_fails_the_scenario_at_its_step() -> None:
+    document = _shipped("reimbursement", "paid_with_confirmed_difference")
+    del document["steps"][2]["data"]["confirm_difference"]
+
+    result = _run("reimbursement", document)
+
+    assert (result.passed, result.step, result.element) == (False, 3, "record_payment")
+    assert "amount_inr" in (result.message or "")
+
+
+def test_rehearsal_records_the_payment_and_refuses_a_second_one() -> None:
+    host = RehearsalHost(())
+    arguments = {
+        "sanction_number": "S-1",
+        "paid_on": "2027-07-20",
+        "amount_inr": 8350,
+        "exchange_rate": 83.5,
+        "reference": "R-1",
+        "amount_usd": 100,
+        "bank_account_number": "123456789012",
+        "ifsc": "SBIN0001234",
+    }
+
+    host.record_payment(**arguments)
+
+    assert host.payments[0]["reference"] == "R-1"
+    with pytest.raises(SandboxError, match="paid already"):
+        host.record_payment(**arguments)

@@ -15,6 +15,7 @@ from webapp.api import (  # noqa: E402, F401 - route modules register themselves
     incidents,
     notifications,
     openapi,
+    payments,
     processes,
     reference,
     repair,

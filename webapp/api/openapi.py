@@ -54,6 +54,10 @@ def _path_param(name: str, schema: dict[str, Any]) -> dict[str, Any]:
     return {"name": name, "in": "path", "required": True, "schema": schema}
 
 
+def _query(name: str, schema: dict[str, Any], description: str = "") -> dict[str, Any]:
+    return {"name": name, "in": "query", "schema": schema} | ({"description": description} if description else {})
+
+
 # Every paged list (API.md): the body a list, the total in X-Total-Count, neighbours in Link.
 PAGING = [
     {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1}},
@@ -75,10 +79,6 @@ def _paged(operation: dict[str, Any], *parameters: dict[str, Any]) -> dict[str, 
     return operation
 
 
-def _query(name: str, schema: dict[str, Any], description: str) -> dict[str, Any]:
-    return {"name": name, "in": "query", "schema": schema, "description": description}
-
-
 ROLE_NAMES = {"enum": ["officer", "cca_approver", "dopt", "course_team", "finance", "process_owner", "admin"]}
 CONTACT_AND_SERVICE = {
     "email": S,
@@ -90,6 +90,82 @@ CONTACT_AND_SERVICE = {
     "cca": S,
     "date_of_joining": D,
     "date_of_birth": D,
+}
+N = {"type": "number"}
+NULLABLE_S = {"type": ["string", "null"]}
+DATES = [_query("from", D, "paid on or after"), _query("to", D, "paid on or before")]
+
+
+def _paged_list(summary: str, item: dict[str, Any], parameters: list[dict[str, Any]], **errors: str) -> Any:
+    """A paged list of `item`s with its own `parameters` (X-Total-Count and Link headers)."""
+    codes: Any = {"e422": "a bad query argument", **errors}
+    return _paged(_op(summary, answer={"type": "array", "items": item}, **codes), *parameters)
+
+
+POOL_COUNTS = {"total": I, "assigned": I, "available": I, "voided": I, "waiting": I, "low": B}
+POOL = {
+    "type": "object",
+    "properties": {"course_run_id": I, "course": S, "starts_on": D, "ends_on": D, **POOL_COUNTS},
+    "required": ["course_run_id", "total", "assigned", "available", "voided"],
+}
+COUPON = {
+    "type": "object",
+    "properties": {
+        "code": S,
+        "course_run_id": I,
+        "state": {"enum": ["unused", "given", "voided"]},
+        "application_id": {"type": ["integer", "null"]},
+        "void_reason": NULLABLE_S,
+    },
+    "required": ["code", "state"],
+}
+UPLOADED = {
+    "type": "object",
+    "properties": {
+        "added": I,
+        "duplicates": {"type": "array", "items": S},
+        "problems": {
+            "type": "array",
+            "items": {"type": "object", "properties": {"line": I, "code": S, "kind": S, "problem": S}},
+        },
+    },
+    "required": ["added", "duplicates"],
+}
+PAYMENT = {
+    "type": "object",
+    "properties": {
+        "application_id": I,
+        "sanction_number": S,
+        "paid_on": D,
+        "amount_inr": N,
+        "exchange_rate": N,
+        "amount_usd": N,
+        "reference": S,
+    },
+    "required": ["application_id", "sanction_number", "paid_on", "amount_inr", "exchange_rate", "reference"],
+}
+WAITING_CLAIM = {
+    "type": "object",
+    "properties": {
+        "task_id": S,
+        "application_id": I,
+        "officer": S,
+        "course": S,
+        "course_run_id": I,
+        "claimed_usd": {"type": ["number", "null"]},
+        "days_waiting": I,
+    },
+    "required": ["task_id", "application_id", "days_waiting"],
+}
+TOTAL = {"type": "object", "properties": {"key": S, "count": I, "usd": N, "inr": N}}
+TOTALS = {
+    "type": "object",
+    "properties": {
+        "by_month": {"type": "array", "items": TOTAL},
+        "by_run": {"type": "array", "items": TOTAL},
+        "overall": TOTAL,
+    },
+    "required": ["by_month", "by_run", "overall"],
 }
 
 
@@ -372,19 +448,87 @@ DOCUMENT: dict[str, Any] = {
                 e422="dates out of order or invalid",
             ),
         },
+        "/coupons": {
+            "get": _paged_list(
+                "Every run's coupon pool, current and future runs first (course_team, dopt)",
+                POOL,
+                [],
+                e403="not course team or dopt",
+            ),
+        },
         "/course-runs/{id}/coupons": {
             "parameters": [ID],
+            "get": _paged_list(
+                "A run's codes in the order added (course_team, dopt)",
+                COUPON,
+                [_query("state", {"enum": ["unused", "given", "voided"]})],
+                e403="not course team or dopt",
+                e404="no such run",
+            ),
             "post": _op(
-                "Add coupon codes to the run's pool (course_team)",
+                "Add coupon codes to the run's pool (course_team): codes already known anywhere or repeated "
+                "are reported (duplicates; problems with their line, i + 1) and the rest added",
                 body=_json({"codes": {"type": "array", "items": S}}, ["codes"]),
+                answer=UPLOADED,
                 e403="not course team",
                 e404="no such run",
-                e422="invalid codes",
+                e422="malformed codes (fields names each as codes[i]); nothing added",
             ),
         },
         "/course-runs/{id}/coupons/summary": {
             "parameters": [ID],
-            "get": _op("Coupons total, assigned, available", e403="not course team or dopt", e404="no such run"),
+            "get": _op(
+                "Coupons total, assigned, available (unused), voided; applications waiting for a code; low",
+                answer={"type": "object", "properties": POOL_COUNTS, "required": ["total", "assigned", "available"]},
+                e403="not course team or dopt",
+                e404="no such run",
+            ),
+        },
+        "/coupons/{code}/void": {
+            "parameters": [_path_param("code", S)],
+            "post": _op(
+                "Void an unused code, with the reason (course_team); it is never assigned afterwards",
+                body=_json({"reason": S}, ["reason"]),
+                answer=COUPON,
+                e403="not course team",
+                e404="no such code",
+                e409="the code was given to an application, or is voided already",
+                e422="no reason",
+            ),
+        },
+        "/payments/queue": {
+            "get": _paged_list(
+                "Approved claims waiting for payment, oldest first (finance, dopt)",
+                WAITING_CLAIM,
+                [],
+                e403="not finance or dopt",
+            ),
+        },
+        "/payments": {
+            "get": _paged_list(
+                "The ledger of payments in the order paid (finance, dopt)", PAYMENT, DATES, e403="not finance or dopt"
+            ),
+        },
+        "/payments/totals": {
+            "get": {
+                **_op(
+                    "Totals of the ledger by month paid, by run and overall (finance, dopt)",
+                    answer=TOTALS,
+                    e403="not finance or dopt",
+                    e422="a bad date",
+                ),
+                "parameters": DATES,
+            },
+        },
+        "/payments/export": {
+            "get": {
+                **_op(
+                    "The ledger as a bank bulk-payment file, CSV or XLSX (finance, dopt)",
+                    e403="not finance or dopt",
+                    e422="a bad date or format",
+                ),
+                "parameters": [_query("format", {"enum": ["csv", "xlsx"]}), *DATES],
+            },
         },
         "/applications": {
             "get": _op("Applications the caller may see"),

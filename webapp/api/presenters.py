@@ -7,9 +7,10 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from engine.access import can_operate, can_see_coupon
+from engine.access import can_operate, can_see_coupon, can_see_payment
 from engine.bpmn.rehearsal import ScenarioResult
 from engine.definitions import DeployResult
+from engine.history import describe
 from engine.models import (
     CCA,
     Application,
@@ -19,12 +20,14 @@ from engine.models import (
     HumanTask,
     Incident,
     Notification,
+    Payment,
     ProcessDefinition,
     ProcessScenario,
     User,
 )
 from engine.services.accounts import is_locked
 from engine.services.incidents import open_incident_of
+from engine.services.payments import payment_json, payments_of
 from engine.services.process_forms import DeployedForm
 from engine.services.queries import ProcessOf, histories, open_tasks_of, processes_of
 from engine.services.reference import run_summary
@@ -43,14 +46,17 @@ def application_json(session: Session, application: Application, viewer: User) -
 def applications_json(session: Session, applications: list[Application], viewer: User) -> list[dict[str, Any]]:
     """Several applications, with a fixed number of queries in all rather than several per application."""
     ids = [application.id for application in applications]
-    entries, tasks, processes, incidents = (
+    entries, tasks, processes, incidents, payments = (
         histories(session, ids),
         open_tasks_of(session, ids),
         processes_of(session, applications),
         open_incident_of(session, ids),
+        payments_of(session, ids),
     )
     return [
-        _application(a, viewer, entries[a.id], tasks[a.id], processes.get(a.id), incidents.get(a.id))
+        _application(
+            a, viewer, entries[a.id], tasks[a.id], processes.get(a.id), incidents.get(a.id), payments.get(a.id)
+        )
         for a in applications
     ]
 
@@ -65,6 +71,7 @@ def _application(
     tasks: list[HumanTask],
     process: ProcessOf | None,
     incident: Incident | None,
+    payment: Payment | None,
 ) -> dict[str, Any]:
     officer = application.officer
     profile = officer.officer
@@ -87,20 +94,12 @@ def _application(
             "checks": eligibility.get("checks", []),
         },
         "coupon_code": application.coupon_code if can_see_coupon(viewer, application) else None,
-        "history": [
-            {
-                "at": timestamp(entry.at),
-                "actor": entry.actor,
-                "action": entry.action,
-                "task": entry.task,
-                "reason": (entry.detail or {}).get("reason"),
-            }
-            for entry in entries
-        ],
+        "history": [history_json(entry) for entry in entries],
         "open_tasks": [{"id": task.id, "name": task.name, "lane": task.lane} for task in tasks],
         "process": _process(process),
         "suspended": process is not None and process.status == "suspended",
         "incident": _incident_summary(incident, viewer) if incident else None,
+        "payment": payment_json(payment) if payment is not None and can_see_payment(viewer, application) else None,
         "created_at": timestamp(application.created_at),
         "updated_at": timestamp(application.updated_at),
     }
@@ -142,6 +141,23 @@ def incident_json(incident: Incident) -> dict[str, Any]:
         "resolved_at": timestamp(incident.resolved_at),
         "resolved_by": incident.resolved_by,
         "resolution": incident.resolution,
+    }
+
+
+def history_json(entry: AuditEntry) -> dict[str, Any]:
+    """One entry of an application's history: API.md's fields, the sentence it reads as
+    (`text`, English), and the decision and words the person gave, where there are."""
+    detail = entry.detail or {}
+    return {
+        "at": timestamp(entry.at),
+        "actor": entry.actor,
+        "action": entry.action,
+        "task": entry.task,
+        "text": describe(entry).english(),
+        "decision": detail.get("decision"),
+        "remarks": detail.get("remarks"),
+        "response": detail.get("response"),
+        "reason": detail.get("reason"),
     }
 
 

@@ -8,6 +8,8 @@ from flask import jsonify
 
 from engine.form_versions import task_form
 from engine.models import Application
+from engine.services.decisions import decision_facts
+from engine.services.process_data import task_data
 from engine.services.queries import TaskFilter, list_tasks
 from engine.services.tasks import claim_task, complete_task, get_task, unclaim_task
 from webapp.api.blueprint import api
@@ -36,6 +38,7 @@ def task(task_id: str) -> Any:
         # What the officer sent before for this form (a claim returned, a result to correct).
         "prefill": found.prefill or {},
         "application": application_json(session(), application, caller()),
+        "facts": decision_facts(session(), application, task_data(session(), found)).as_json(),
     }
     return jsonify(body)
 

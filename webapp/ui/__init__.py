@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Flask
 
+from engine.access import may_view_coupons, may_view_payments
 from webapp.ui import formatting, i18n, identity, security
 from webapp.ui.blueprint import ui
 from webapp.ui.notifications.texts import notification_texts, unread_notifications
@@ -26,6 +27,8 @@ def register_ui(app: Flask, api: Blueprint) -> None:
         is_staff=identity.is_staff,
         note_texts=notification_texts,
         unread_notifications=unread_notifications,
+        may_view_coupons=may_view_coupons,
+        may_view_payments=may_view_payments,
     )
     app.register_blueprint(ui)
     security.init_app(app, api)

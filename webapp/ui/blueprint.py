@@ -6,12 +6,14 @@ from flask import Blueprint
 
 from webapp.ui.accounts.blueprint import accounts
 from webapp.ui.admin.blueprint import admin
+from webapp.ui.coupons.blueprint import coupons
 from webapp.ui.inbox.blueprint import inbox
 from webapp.ui.notifications.blueprint import notifications
+from webapp.ui.payments.blueprint import payments
 from webapp.ui.portal.blueprint import portal
 from webapp.ui.processes.blueprint import processes
 from webapp.ui.profile.blueprint import profile
 
 ui = Blueprint("ui", __name__)
-for child in (accounts, portal, inbox, notifications, processes, admin, profile):
+for child in (accounts, portal, inbox, notifications, processes, admin, profile, coupons, payments):
     ui.register_blueprint(child)

@@ -1,4 +1,5 @@
-"""Everything a page shows about one application: officer, run, eligibility, history, tasks.
+"""Everything a page shows about one application: officer, run, eligibility, history, tasks,
+the facts a decision needs (result, claim, documents), the clarification exchange, the payment.
 
 The portal's application page and the inbox's task page both show it, so that an
 approver decides on one screen with the same facts the officer sees.
@@ -9,12 +10,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine.access import can_see_coupon, can_work_task
-from engine.models import CCA, Application, AuditEntry, HumanTask, Notification, Officer, Upload, User
+from engine.access import can_see_coupon, can_see_payment, can_work_task
+from engine.models import CCA, Application, AuditEntry, HumanTask, Notification, Officer, Payment, User
+from engine.services.decisions import DecisionFacts, Document, decision_facts
 from engine.services.notifications import notifications_about
+from engine.services.payments import payments_of
+from engine.services.process_data import application_data
 from engine.services.queries import history, open_tasks
 from engine.statuses import is_final
 from webapp.ui.labels import StatusWords, status_words
@@ -32,9 +35,11 @@ class Dossier:
     tasks_for_others: list[HumanTask]
     coupon_code: str | None
     messages: list[Notification]
-    documents: list[Upload]
+    facts: DecisionFacts
+    payment: Payment | None
     may_withdraw: bool
     status: StatusWords
+    may_see_claim: bool
 
     @property
     def eligibility(self) -> dict[str, Any]:
@@ -46,13 +51,38 @@ class Dossier:
         ends (status `enrolled`); afterwards it only crowds the page."""
         return bool(self.coupon_code) and self.application.status == "enrolled"
 
+    @property
+    def documents(self) -> list[Document]:
+        """The files sent with this application (not the officer's others), by purpose."""
+        return self.facts.documents
 
-def build_dossier(session: Session, viewer: User, application: Application) -> Dossier:
-    """Collect the dossier of an application the viewer may already see (checked by the caller)."""
+    @property
+    def exchange(self) -> list[AuditEntry]:
+        """The questions and answers, in order: each return with its remarks, each answer."""
+        return [
+            entry
+            for entry in self.history
+            if entry.action == "completed"
+            and ((entry.detail or {}).get("decision") == "return" or (entry.detail or {}).get("response"))
+        ]
+
+
+def build_dossier(
+    session: Session, viewer: User, application: Application, data: dict[str, Any] | None = None
+) -> Dossier:
+    """Collect the dossier of an application the viewer may already see (checked by the caller).
+
+    `data` is what the decision is about (a task's data, shown whole to who works the task);
+    by default the process data where the application rests, whose claim (bank details) only
+    the officer, DoPT and finance see.
+    """
     tasks = open_tasks(session, application.id)
     entries = history(session, application.id)
     own = application.officer_id == viewer.id
     coupon_visible = can_see_coupon(viewer, application)
+    facts_from = application_data(session, application) if data is None else data
+    may_see_claim = can_see_payment(viewer, application)
+    payment = payments_of(session, [application.id]).get(application.id) if may_see_claim else None
     return Dossier(
         application=application,
         profile=application.officer.officer,
@@ -62,16 +92,9 @@ def build_dossier(session: Session, viewer: User, application: Application) -> D
         tasks_for_others=[task for task in tasks if not can_work_task(viewer, task)],
         coupon_code=application.coupon_code if coupon_visible else None,
         messages=notifications_about(session, viewer, application.id),
-        documents=_documents(session, application),
+        facts=decision_facts(session, application, facts_from),
+        payment=payment,
         may_withdraw=own and not is_final(application.status),
         status=status_words(application.status, entries, [task.name for task in tasks]),
+        may_see_claim=may_see_claim or data is not None,
     )
-
-
-def _documents(session: Session, application: Application) -> list[Upload]:
-    """The files the officer uploaded (certificates, payment proofs), newest first.
-
-    Whoever may see the application may read its officer's uploads (engine.access).
-    """
-    query = select(Upload).where(Upload.owner_id == application.officer_id).order_by(Upload.created_at.desc())
-    return list(session.scalars(query))

@@ -20,6 +20,7 @@ from flask_babel import gettext as _
 
 from engine.models import CourseRun
 from webapp.ui import labels
+from webapp.ui.i18n import render
 
 DATE_PATTERN = "dd-MM-yyyy"
 DAY_FORMAT = "%d-%m-%Y"
@@ -74,6 +75,15 @@ def inr(amount: float | Decimal | None) -> str:
     return str(format_currency(Decimal(str(amount)), "INR", locale=get_locale()))
 
 
+def month(key: str) -> str:
+    """A month given as YYYY-MM, by name: "July 2027" (in Hindi, जुलाई 2027)."""
+    try:
+        first = date.fromisoformat(f"{key}-01")
+    except ValueError:
+        return key
+    return str(format_date(first, "LLLL yyyy", locale=get_locale()))
+
+
 def number(value: int | float | Decimal | None) -> str:
     """A count or quantity with the locale's grouping (1,00,000)."""
     if value is None:
@@ -97,6 +107,11 @@ def init_app(app: Flask) -> None:
         role_name=labels.role_name,
         run_name=run_name,
         process_name=labels.process_name,
+        coupon_state=labels.coupon_state_label,
+        coupon_state_of=labels.coupon_state_of,
+        exam_result=labels.exam_result,
+        message=render,
+        month=month,
     )
     app.jinja_env.globals.update(
         status_tone=labels.status_tone,

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
-from flask_babel import gettext as _
-
+from engine import history
 from engine.i18n import N_
-from engine.models import AuditEntry, HumanTask
+from engine.models import AuditEntry, Coupon, HumanTask
 from engine.rules import SERVICES
+from engine.services.coupons import coupon_state
 from engine.statuses import Step, is_final, status_in_context
 from engine.statuses import status_explanation as explain_status
 from engine.statuses import status_label as name_status
@@ -19,38 +18,9 @@ from webapp.ui.i18n import data_text, engine_text, render
 # Statuses in which the officer must act.
 OFFICER_TURN = ("awaiting_clarification", "awaiting_result", "awaiting_claim")
 
-# Where a page knows only a task's id (counts, filters, history), the shipped processes' tasks.
-TASK_TITLES: dict[str, str] = {
-    "cca_approval": N_("Approval by the cadre controlling authority"),
-    "escalated_approval": N_("Approval escalated to DoPT"),
-    "respond_clarification": N_("Answer the authority's question"),
-    "dopt_confirmation": N_("Eligibility confirmation by DoPT"),
-    "issue_coupon": N_("Issue a coupon code"),
-    "report_result": N_("Report the course result"),
-    "submit_claim": N_("Claim reimbursement"),
-    "confirm_result": N_("Confirm or correct the result"),
-    "verify_claim": N_("Verification of the claim"),
-    "record_payment": N_("Record the payment"),
-}
+COUPON_STATES: dict[str, str] = {"unused": N_("Unused"), "given": N_("Given"), "voided": N_("Voided")}
 
-ACTIONS: dict[str, str] = {
-    "submitted": N_("submitted the application"),
-    "withdrawn": N_("withdrew the application"),
-    "task_opened": N_("opened the task"),
-    "claimed": N_("took the task"),
-    "unclaimed": N_("returned the task to the shared inbox"),
-    "completed": N_("completed the task"),
-    "timer_fired": N_("noted that a deadline passed"),
-}
-
-# The decisions of the shipped forms, as the history shows them.
-DECISIONS: dict[str, str] = {
-    "approve": N_("approve"),
-    "reject": N_("reject"),
-    "return": N_("return"),
-    "confirm": N_("confirm"),
-    "correct": N_("correct the result"),
-}
+EXAM_RESULTS: dict[str, str] = {"passed": N_("Passed"), "failed": N_("Failed"), "absent": N_("Absent")}
 
 
 PROCESS_NAMES: dict[str, str] = {
@@ -133,7 +103,7 @@ def task_title(name: str | None) -> str:
     """A task name (the BPMN id) in words, in the reader's language."""
     if not name:
         return ""
-    return engine_text(TASK_TITLES.get(name) or name.replace("_", " ").capitalize())
+    return render(history.task_title(name))
 
 
 def task_heading(task: HumanTask) -> str:
@@ -154,21 +124,23 @@ def service_name(code: str | None) -> str:
 
 
 def history_line(entry: AuditEntry) -> str:
-    """One audit entry as a sentence without its actor and time: 'completed the task X: approve'."""
-    what = engine_text(ACTIONS.get(entry.action) or entry.action.replace("_", " "))
-    detail: dict[str, Any] = entry.detail or {}
-    if entry.task:
-        what = _("%(action)s “%(task)s”", action=what, task=task_title(entry.task))
-    if entry.action == "completed" and detail.get("decision"):
-        what = _(
-            "%(action)s: %(decision)s",
-            action=what,
-            decision=engine_text(DECISIONS.get(str(detail["decision"]), str(detail["decision"]))),
-        )
-    if entry.action == "submitted" and "eligible" in detail:
-        what = (
-            _("%(action)s: eligible", action=what) if detail["eligible"] else _("%(action)s: not eligible", action=what)
-        )
-    if entry.action == "timer_fired" and detail.get("status_after"):
-        what = _("%(action)s; now %(status)s", action=what, status=status_label(str(detail["status_after"])).lower())
-    return what
+    """One audit entry as a sentence without its actor and time, in the reader's language:
+    'returned for clarification: <the remarks as written>'."""
+    return render(history.describe(entry))
+
+
+def coupon_state_label(state: str) -> str:
+    """unused, given or voided, in the reader's language."""
+    return engine_text(COUPON_STATES.get(state, state))
+
+
+def coupon_state_of(coupon: Coupon) -> str:
+    """The state of a code, in the reader's language."""
+    return coupon_state_label(coupon_state(coupon))
+
+
+def exam_result(result: str | None) -> str:
+    """The proctored exam's result (passed, failed, absent) in the reader's language."""
+    if not result:
+        return ""
+    return engine_text(EXAM_RESULTS.get(result, result))

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from engine.errors import Conflict, Invalid, StepFailed, TooLarge
 from engine.form_versions import task_form
 from engine.models import Application, HumanTask, Upload, User
+from engine.services.process_data import task_data
 from engine.services.queries import count_tasks, list_tasks, task_counts_by_name
 from engine.services.tasks import claim_task, complete_task, get_task, unclaim_task
 from engine.services.uploads import store_upload
@@ -161,7 +162,8 @@ def _task_page(
     user = viewer()
     application = session().get_one(Application, task.application_id)
     schema = _schema(task)
-    fields = _with_uploads(bind(schema_fields(schema), entered, errors), uploads, user)
+    shown = {name: engine_text(why) for name, why in errors.items()}
+    fields = _with_uploads(bind(schema_fields(schema), entered, shown), uploads, user)
     return (
         render_template(
             "inbox/task.html",
@@ -169,9 +171,9 @@ def _task_page(
             form_title=schema.get("title") or task.title,
             form_description=schema.get("description") or "",
             fields=fields,
-            problems=unplaced_errors(fields, errors),
+            problems=unplaced_errors(fields, shown),
             has_errors=bool(errors),
-            dossier=build_dossier(session(), user, application),
+            dossier=build_dossier(session(), user, application, task_data(session(), task)),
             overdue=task.due_at is not None and task.due_at < now(),
         ),
         status,

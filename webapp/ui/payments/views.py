@@ -1,0 +1,78 @@
+"""The claims waiting for payment (each links to its "Record payment" task, where the form is
+shown with the claim beside it), and the ledger: totals by month and run, the payments, and
+the bank file as CSV or XLSX."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response, render_template, request
+from flask_babel import gettext as _
+
+from engine.access import may_view_payments, require
+from engine.errors import Invalid
+from engine.services.bank_batch import bank_csv, bank_xlsx
+from engine.services.payments import FINANCE_ROLE, date_range, ledger, ledger_totals, payment_queue
+from webapp.core.database import now, session
+from webapp.ui.i18n import engine_text
+from webapp.ui.identity import signed_in, viewer
+from webapp.ui.paging import requested_page
+from webapp.ui.payments.blueprint import payments
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@payments.get("/payments")
+@signed_in
+def queue() -> Any:
+    _require_view()
+    page = requested_page()
+    rows, total = payment_queue(session(), viewer(), now(), page.size, page.offset)
+    return render_template(
+        "payments/queue.html", rows=rows, page=page.of(total), may_pay=viewer().has_role(FINANCE_ROLE)
+    )
+
+
+@payments.get("/payments/ledger")
+@signed_in
+def ledger_page() -> Any:
+    _require_view()
+    start_text, end_text = request.args.get("from", ""), request.args.get("to", "")
+    try:
+        start, end = date_range(start_text, end_text)
+    except Invalid as error:
+        errors = {name: engine_text(why) for name, why in error.fields.items()}
+        failed = render_template(
+            "payments/ledger.html", errors=errors, start=start_text, end=end_text, totals=None, rows=[], page=None
+        )
+        return failed, 422
+    page = requested_page()
+    rows, total = ledger(session(), viewer(), start, end, page.size, page.offset)
+    return render_template(
+        "payments/ledger.html",
+        errors={},
+        start=start_text,
+        end=end_text,
+        totals=ledger_totals(session(), viewer(), start, end),
+        rows=rows,
+        page=page.of(total),
+    )
+
+
+@payments.get("/payments/ledger.<kind>")
+@signed_in
+def ledger_file(kind: str) -> Any:
+    _require_view()
+    builders = {"csv": ("text/csv; charset=utf-8", bank_csv), "xlsx": (XLSX, bank_xlsx)}
+    if kind not in builders:
+        raise Invalid(_("Download the ledger as CSV or XLSX."))
+    start, end = date_range(request.args.get("from", ""), request.args.get("to", ""))
+    rows, _total = ledger(session(), viewer(), start, end, None)
+    mimetype, build = builders[kind]
+    response = Response(build(rows), mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="payments.{kind}"'
+    return response
+
+
+def _require_view() -> None:
+    require(may_view_payments(viewer()), _("This page is not open to your account."))
