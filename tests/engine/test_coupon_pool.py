@@ -196,7 +196,7 @@ def test_course_team_is_told_once_each_time_a_pool_falls_below_the_waiting_appli
     assert alerts() == 0  # one code for one application
     apply()
     assert alerts() == 1  # one code for two
-    assert "has 1 unused coupon code(s) for 2 application(s)" in flow.notification_bodies(flow.course_team)
+    assert "has 1 unused coupon codes for 2 applications" in flow.notification_bodies(flow.course_team)
     apply()
     assert alerts() == 1  # still low: not told again
     with db.sessions() as session, session.begin():
@@ -208,7 +208,7 @@ def test_course_team_is_told_once_each_time_a_pool_falls_below_the_waiting_appli
     assert alerts() == 1  # three codes for three
     apply()
     assert alerts() == 2  # fell again: told again
-    assert "has 3 unused coupon code(s) for 4 application(s)" in flow.notification_bodies(flow.course_team)
+    assert "has 3 unused coupon codes for 4 applications" in flow.notification_bodies(flow.course_team)
 
 
 def test_a_code_added_by_another_upload_after_the_check_refuses_the_whole_upload(

@@ -64,7 +64,7 @@ def test_every_timer_fires_at_its_time_and_is_recorded_in_the_history(flow: Flow
     assert flow.status(application_id) == "lapsed"
     assert _fired(db, application_id) == [
         ("awaiting_cadre_approval", "awaiting_cadre_approval"),
-        ("awaiting_cadre_approval", "awaiting_cadre_approval"),
+        ("awaiting_cadre_approval", "awaiting_dopt_decision"),
         ("enrolled", "awaiting_result"),
         ("awaiting_result", "awaiting_result"),
         ("awaiting_result", "lapsed"),
