@@ -210,7 +210,7 @@ def test_verifier_sees_the_claim_and_exactly_this_applications_documents(client:
 
 
 def _record(client: FlaskClient, task_id: str, **changes: object) -> object:
-    data = {**PAYMENT, "paid_on": "2027-01-10", **changes}
+    data = {**PAYMENT, "paid_on": "10-01-2027", **changes}
     token = csrf_token(client, f"/tasks/{task_id}")
     return client.post(f"/tasks/{task_id}", data={"csrf_token": token, **{k: str(v) for k, v in data.items()}})
 
@@ -226,7 +226,7 @@ def test_finance_records_a_payment_from_the_queue_and_the_officer_sees_it(client
     form = client.get(f"/tasks/{task_id}").text
     assert "Amount claimed" in form  # the claim beside the form
 
-    future = _record(client, task_id, paid_on="2027-01-11")  # the app's today is 10-01-2027 in India
+    future = _record(client, task_id, paid_on="11-01-2027")  # the app's today is 10-01-2027 in India
     assert future.status_code == 422  # type: ignore[attr-defined]
     assert field_error(future.text, "paid_on").startswith("The date of payment cannot be in the future")  # type: ignore[attr-defined]
     off = _record(client, task_id, amount_inr="8,700")

@@ -273,10 +273,11 @@ def test_every_amount_people_read_has_its_currency_and_two_decimals(
     flow.complete(flow.dopt, application_id, "verify_claim", {"decision": "approve"})
     payment = {
         "sanction_number": "S-1",
-        "paid_on": "2027-07-01",
+        "paid_on": "2027-01-05",
         "amount_inr": 123456.5,
         "exchange_rate": 83.5,
         "payment_reference": "UTR1",
+        "confirm_difference": True,  # far from USD 100 x 83.5: confirmed on purpose, to show a large amount
     }
     sign_in(client, flow.finance)
     _task_id, finance_page = task_page(client, flow, application_id, "record_payment")
@@ -306,12 +307,12 @@ def test_a_date_in_a_task_form_is_typed_as_dd_mm_yyyy(client: FlaskClient, app: 
         "payment_reference": "UTR2",
     }
 
-    wrong = post_form(client, f"/tasks/{task_id}", payment | {"paid_on": "2027-07-01"})
+    wrong = post_form(client, f"/tasks/{task_id}", payment | {"paid_on": "2027-01-05"})
     assert wrong.status_code == 422
     assert field_error(wrong.text, "paid_on") == "Enter the date as DD-MM-YYYY, for example 05-03-1984."
     assert flow.status(application_id) == "awaiting_payment"
 
-    right = post_form(client, f"/tasks/{task_id}", payment | {"paid_on": "01-07-2027"})
+    right = post_form(client, f"/tasks/{task_id}", payment | {"paid_on": "05-01-2027"})
     assert right.status_code == 302
     assert flow.status(application_id) == "reimbursed"
 
