@@ -21,9 +21,13 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from engine.actions import CompleteUserTask, FireTimers
 from engine.errors import StepFailed
+from engine.i18n import N_
 from engine.models import Incident, ProcessInstance
 
 MAX_MESSAGE = 4000
+# What everyone but DoPT's operators and the process owners is told of an open incident:
+# the engine's error is for those who can act on it.
+HELD_UP = N_("A problem on DoPT's side holds this application up; DoPT has been told and will set it right.")
 FIRST_BACKOFF = timedelta(minutes=1)
 MAX_BACKOFF = timedelta(hours=1)
 

@@ -6,13 +6,16 @@ caller's transaction; a failure anywhere raises and the caller rolls it all back
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from functools import lru_cache
+from types import SimpleNamespace
 from typing import Any
 from uuid import UUID
 
 from jinja2 import Template, TemplateError
 from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
 from SpiffWorkflow.exceptions import TaskNotFoundException
 from SpiffWorkflow.task import TaskState
 from sqlalchemy import select
@@ -348,6 +351,18 @@ def _find_task(workflow: BpmnWorkflow, task_id: str) -> Any:
 def _compiled(template: str) -> Template:
     # Compiling a Jinja template costs milliseconds; the same few texts come back all day.
     return jinja_sandbox.from_string(template)
+
+
+def preview_instructions(template: str, data: Mapping[str, Any]) -> str | None:
+    """The instructions a user task with this template shows when it opens with `data`.
+
+    Rendered by `_instructions`, the code a real task's instructions go through (the same
+    sandbox and its limits); the preview task has what a task of a step has: its spec's
+    extensions, its data and a workflow with the sandboxed script engine, with no helpers.
+    """
+    spec = SimpleNamespace(name="instructions_preview", extensions={"instructionsForEndUser": template})
+    workflow = SimpleNamespace(script_engine=PythonScriptEngine(environment=SandboxedEnvironment({})))
+    return _instructions(SimpleNamespace(task_spec=spec, data=dict(data), workflow=workflow))
 
 
 def _instructions(task: Any) -> str | None:

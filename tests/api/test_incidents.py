@@ -6,11 +6,11 @@ from flask.testing import FlaskClient
 
 from engine.bootstrap import Database
 from engine.config import Settings
+from engine.incidents import HELD_UP
 from engine.models import Incident
 from engine.services.people import create_user
 from tests.api.conftest import PASSWORD, Api, open_run, register, sign_in
 from tests.engine.broken_processes import BASE_EXCEPTIONS, STUCK_CCA, add_stuck_cca, failing_for_stuck_cca, shipped
-from webapp.api.presenters import HELD_UP
 
 MISSING_REGISTER = 'register_number = approval_register["next"]'
 

@@ -67,4 +67,4 @@ def test_every_enrollment_end_event_names_a_final_status() -> None:
         prop = end.find(".//spiffworkflow:property[@name='applicationStatus']", NS)
         assert prop is not None, end.get("id")
         statuses.add(prop.get("value"))
-    assert statuses == set(FINAL_STATUSES) - {"withdrawn"}
+    assert statuses == set(FINAL_STATUSES) - {"withdrawn", "cancelled"}

@@ -66,9 +66,9 @@ def _task_steps() -> list[tuple[str, dict[str, Any]]]:
     return [(step["task"], step["data"]) for d in DOCUMENTS.values() for step in d["steps"] if "task" in step]
 
 
-def test_shipped_scenarios_reach_every_final_status_but_withdrawn() -> None:
+def test_shipped_scenarios_reach_every_final_status_but_withdrawn_and_cancelled() -> None:
     reached = {d["expect"].get("status") for (process, _), d in DOCUMENTS.items() if process == "enrollment"}
-    assert set(FINAL_STATUSES) - reached == {"withdrawn"}  # withdrawing cancels; it is no end event
+    assert set(FINAL_STATUSES) - reached == {"withdrawn", "cancelled"}  # both cancel; neither is an end event
 
 
 def _choices(form: str, field: str) -> list[str]:

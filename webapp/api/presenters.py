@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from engine.access import can_operate, can_see_coupon
 from engine.bpmn.rehearsal import ScenarioResult
 from engine.definitions import DeployResult
+from engine.incidents import HELD_UP
 from engine.models import (
     CCA,
     Application,
@@ -52,9 +53,6 @@ def applications_json(session: Session, applications: list[Application], viewer:
         _application(a, viewer, entries[a.id], tasks[a.id], processes.get(a.id), incidents.get(a.id))
         for a in applications
     ]
-
-
-HELD_UP = "A problem on DoPT's side holds this application up; DoPT has been told and will set it right."
 
 
 def _application(
