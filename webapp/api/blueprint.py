@@ -12,6 +12,7 @@ from webapp.api import (  # noqa: E402, F401 - route modules register themselves
     coupons,
     forms,
     incidents,
+    monitor,
     openapi,
     processes,
     reference,
