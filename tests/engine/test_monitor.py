@@ -107,7 +107,7 @@ def test_the_instance_shows_what_ran_what_waits_and_what_failed(
     with db.sessions() as session:
         view = instance_view(session, _user(session, owner), stuck, NOW)
 
-    assert [(trace.key, trace.version) for trace in view.processes][0] == ("enrollment", 1)
+    assert (view.processes[0].key, view.processes[0].version) == ("enrollment", 1)
     traces = {trace.key: trace.elements for trace in view.processes}
     assert traces["enrollment"]["check_eligibility_task"].state == COMPLETED
     assert traces["enrollment"]["check_eligibility_task"].runs == 1
