@@ -452,7 +452,8 @@ DOCUMENT: dict[str, Any] = {
             "get": _op("A deployed form's JSON Schema, as deployed", e403="not allowed", e404="no process uses it"),
             "put": _op(
                 "Deploy a changed form (process_owner): a new version, same XML, of every process whose newest "
-                "version uses it; checked and rehearsed as a deploy (201; 200 when unchanged)",
+                "version uses it; checked and rehearsed as a deploy (201; 200 when unchanged). The query "
+                "argument `comment` is kept with the new versions",
                 body={"application/json": {"schema": {"type": "object"}}},
                 e403="not a process owner",
                 e404="no deployed process uses the form",

@@ -5,11 +5,13 @@ from __future__ import annotations
 from flask import Blueprint
 
 from webapp.ui.accounts.blueprint import accounts
+from webapp.ui.form_schemas.blueprint import form_schemas
 from webapp.ui.inbox.blueprint import inbox
+from webapp.ui.monitor.blueprint import monitor
 from webapp.ui.notifications.blueprint import notifications
 from webapp.ui.portal.blueprint import portal
 from webapp.ui.processes.blueprint import processes
 
 ui = Blueprint("ui", __name__)
-for child in (accounts, portal, inbox, notifications, processes):
+for child in (accounts, portal, inbox, notifications, processes, form_schemas, monitor):
     ui.register_blueprint(child)

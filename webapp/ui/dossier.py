@@ -12,15 +12,20 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine.access import can_see_coupon, can_work_task
-from engine.models import CCA, Application, AuditEntry, HumanTask, Notification, Officer, Upload, User
+from engine.access import can_operate, can_see_coupon, can_work_task
+from engine.models import CCA, Application, AuditEntry, HumanTask, Incident, Notification, Officer, Upload, User
+from engine.services.incidents import open_incident_of
 from engine.services.queries import history, notifications_for, open_tasks
 from engine.statuses import is_final
 
 
 @dataclass(frozen=True)
 class Dossier:
-    """One application as the viewer may see it."""
+    """One application as the viewer may see it.
+
+    `incident` is the application's open incident: DoPT's operators and the process owners
+    (`sees_errors`) see its error; everyone else is told plainly that DoPT holds it up.
+    """
 
     application: Application
     profile: Officer | None
@@ -32,6 +37,8 @@ class Dossier:
     messages: list[Notification]
     documents: list[Upload]
     may_withdraw: bool
+    incident: Incident | None
+    sees_errors: bool
 
     @property
     def eligibility(self) -> dict[str, Any]:
@@ -54,6 +61,8 @@ def build_dossier(session: Session, viewer: User, application: Application) -> D
         messages=[note for note in notifications_for(session, viewer) if note.application_id == application.id],
         documents=_documents(session, application),
         may_withdraw=own and not is_final(application.status),
+        incident=open_incident_of(session, [application.id]).get(application.id),
+        sees_errors=can_operate(viewer),
     )
 
 

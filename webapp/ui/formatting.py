@@ -88,4 +88,5 @@ def init_app(app: Flask) -> None:
         status_tone=labels.status_tone,
         status_explanation=labels.status_explanation,
         history_line=labels.history_line,
+        held_up_text=labels.held_up_text,
     )

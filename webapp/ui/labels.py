@@ -7,6 +7,7 @@ from typing import Any
 from flask_babel import gettext as _
 
 from engine.i18n import N_
+from engine.incidents import HELD_UP
 from engine.models import AuditEntry, HumanTask
 from engine.rules import SERVICES
 from engine.statuses import is_final
@@ -38,6 +39,12 @@ ACTIONS: dict[str, str] = {
     "unclaimed": N_("returned the task to the shared inbox"),
     "completed": N_("completed the task"),
     "timer_fired": N_("noted that a deadline passed"),
+    "data_changed": N_("changed the process data"),
+    "migrated": N_("moved the application to another version of its process"),
+    "suspended": N_("suspended the application"),
+    "resumed": N_("resumed the application"),
+    "incident_retried": N_("retried the step that had failed"),
+    "cancelled": N_("cancelled the application"),
 }
 
 # The decisions of the shipped forms, as the history shows them.
@@ -58,6 +65,11 @@ def status_explanation(status: str) -> str:
     """What the status means and what happens next, in the reader's language."""
     explanation = explain_status(status)
     return render(explanation) if explanation else ""
+
+
+def held_up_text() -> str:
+    """What everyone but DoPT's operators is told of an open incident, in the reader's language."""
+    return engine_text(HELD_UP)
 
 
 def status_tone(status: str) -> str:
@@ -111,6 +123,10 @@ def history_line(entry: AuditEntry) -> str:
         what = (
             _("%(action)s: eligible", action=what) if detail["eligible"] else _("%(action)s: not eligible", action=what)
         )
+    if entry.action == "cancelled" and detail.get("reason"):
+        what = _("%(action)s: %(reason)s", action=what, reason=str(detail["reason"]))
+    if entry.action == "data_changed" and isinstance(detail.get("changes"), dict):
+        what = _("%(action)s (%(keys)s)", action=what, keys=", ".join(sorted(detail["changes"])))
     if entry.action == "timer_fired" and detail.get("status_after"):
         what = _("%(action)s; now %(status)s", action=what, status=status_label(str(detail["status_after"])).lower())
     return what
