@@ -35,6 +35,7 @@ class ElementTrace:
 
     state: str
     runs: int = 0
+    name: str = ""
 
 
 @dataclass
@@ -110,7 +111,7 @@ def _traces(workflow: Any, process: ProcessOf, incident: Incident | None) -> lis
         element = _element(task)
         if trace is None or element is None:
             continue
-        entry = trace.elements.setdefault(element, ElementTrace(COMPLETED))
+        entry = trace.elements.setdefault(element, ElementTrace(COMPLETED, name=task.task_spec.bpmn_name or ""))
         if task.has_state(TaskState.COMPLETED):
             entry.runs += 1
         elif task.has_state(_AT):
@@ -121,8 +122,10 @@ def _traces(workflow: Any, process: ProcessOf, incident: Incident | None) -> lis
                 del trace.elements[element]  # predicted or cancelled only: it never ran
         if incident is not None and incident.element:
             failed = trace.elements.get(incident.element)
-            if failed is not None or incident.element in _spec_elements(workflow, trace.key):
-                trace.elements.setdefault(incident.element, ElementTrace(FAILED)).state = FAILED
+            names = _spec_elements(workflow, trace.key)
+            if failed is not None or incident.element in names:
+                trace.elements.setdefault(incident.element, ElementTrace(FAILED, name=names.get(incident.element, "")))
+                trace.elements[incident.element].state = FAILED
     return [traces[key] for key in order if key in traces]
 
 
@@ -132,12 +135,17 @@ def _element(task: Task) -> str | None:
     return str(bpmn_id) if bpmn_id else None
 
 
-def _spec_elements(workflow: Any, key: str) -> set[str]:
+def _spec_elements(workflow: Any, key: str) -> dict[str, str]:
+    """The BPMN ids of a process's elements, with their names."""
     specs = {workflow.spec.name: workflow.spec, **workflow.subprocess_specs}
     spec = specs.get(key)
     if spec is None:
-        return set()
-    return {str(s.bpmn_id) for s in spec.task_specs.values() if getattr(s, "bpmn_id", None)}
+        return {}
+    return {
+        str(s.bpmn_id): str(getattr(s, "bpmn_name", None) or "")
+        for s in spec.task_specs.values()
+        if getattr(s, "bpmn_id", None)
+    }
 
 
 def _versions(session: Session, keys: list[str]) -> dict[str, list[int]]:

@@ -19,6 +19,7 @@ from flask_babel import get_locale, get_timezone
 from flask_babel import gettext as _
 
 from webapp.ui import labels
+from webapp.ui.i18n import data_text
 
 DATE_PATTERN = "dd-MM-yyyy"
 MOMENT_PATTERN = "dd-MM-yyyy HH:mm"
@@ -83,6 +84,7 @@ def init_app(app: Flask) -> None:
         task_heading=labels.task_heading,
         lane_name=labels.lane_name,
         service_name=labels.service_name,
+        data_text=data_text,
     )
     app.jinja_env.globals.update(
         status_tone=labels.status_tone,

@@ -115,6 +115,16 @@ COMPARE = (
     N_("Change"),
     N_("Properties"),
     N_("The versions could not be compared: {reason}"),
+    N_("Timer (duration)"),
+    N_("Timer (date)"),
+    N_("Timer (cycle)"),
+    N_("Condition"),
+    N_("Script"),
+    N_("Name"),
+    N_("Documentation"),
+    N_("Default flow"),
+    N_("Called process"),
+    N_("Extension (spiffworkflow)"),
 )
 
 INSTANCE = (

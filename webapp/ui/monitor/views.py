@@ -81,7 +81,7 @@ def _page(application_id: int, status: int = 200, **forms: Any) -> Any:
     view = instance_view(session(), viewer(), application_id, now())
     owner = can_repair(viewer())
     shown = json.dumps(view.data, indent=2, ensure_ascii=False) if view.data is not None else ""
-    data_form = forms.get("data_form") or DataForm(formdata=None, data={"process_data": shown})
+    data_form = forms.get("data_form") or DataForm(formdata=None, prefix="data", data={"process_data": shown})
     page_data = {
         "processes": [
             {
@@ -101,9 +101,9 @@ def _page(application_id: int, status: int = 200, **forms: Any) -> Any:
         view=view,
         owner=owner,
         page_data=page_data,
-        retry_fields=form_fields(forms.get("retry_form") or ReasonForm(formdata=None)),
-        hold_fields=form_fields(forms.get("hold_form") or ReasonForm(formdata=None)),
-        cancel_fields=form_fields(forms.get("cancel_form") or ConfirmedReasonForm(formdata=None)),
+        retry_fields=form_fields(forms.get("retry_form") or ReasonForm(formdata=None, prefix="retry")),
+        hold_fields=form_fields(forms.get("hold_form") or ReasonForm(formdata=None, prefix="hold")),
+        cancel_fields=form_fields(forms.get("cancel_form") or ConfirmedReasonForm(formdata=None, prefix="cancel")),
         data_fields=form_fields(data_form),
         form_errors=forms.get("errors", []),
     ), status
@@ -125,7 +125,7 @@ def _refused(application_id: int, error: Conflict | Invalid) -> Any:
 @signed_in
 def retry(application_id: int) -> Any:
     require_any_role(*OPERATORS)
-    form = ReasonForm()
+    form = ReasonForm(prefix="retry")
     if not form.validate_on_submit():
         return _page(application_id, 422, retry_form=form)
     view = instance_view(session(), viewer(), application_id, now())
@@ -157,7 +157,7 @@ def resume(application_id: int) -> Any:
 
 def _hold(application_id: int, suspend: bool) -> Any:
     require_any_role(*OPERATORS)
-    form = ReasonForm()
+    form = ReasonForm(prefix="hold")
     if not form.validate_on_submit():
         return _page(application_id, 422, hold_form=form)
     action = suspend_application if suspend else resume_application
@@ -172,7 +172,7 @@ def _hold(application_id: int, suspend: bool) -> Any:
 @signed_in
 def cancel(application_id: int) -> Any:
     require_any_role(*OPERATORS)
-    form = ConfirmedReasonForm()
+    form = ConfirmedReasonForm(prefix="cancel")
     if not form.validate_on_submit():
         return _page(application_id, 422, cancel_form=form)
     try:
@@ -186,7 +186,7 @@ def cancel(application_id: int) -> Any:
 @signed_in
 def change_data(application_id: int) -> Any:
     require_any_role("process_owner")
-    form = DataForm()
+    form = DataForm(prefix="data")
     if not form.validate_on_submit():
         return _page(application_id, 422, data_form=form)
     view = instance_view(session(), viewer(), application_id, now())

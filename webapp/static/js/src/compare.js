@@ -97,6 +97,27 @@ function shown(value) {
   return String(value);
 }
 
+// The properties the engine reads, in words; any other by its path in the model.
+var PROPERTY_WORDS = [
+  [/timeDuration/, "Timer (duration)"],
+  [/timeDate/, "Timer (date)"],
+  [/timeCycle/, "Timer (cycle)"],
+  [/^conditionExpression/, "Condition"],
+  [/^script$/, "Script"],
+  [/^name$/, "Name"],
+  [/^documentation/, "Documentation"],
+  [/^default$/, "Default flow"],
+  [/^calledElement$/, "Called process"],
+  [/^extensionElements/, "Extension (spiffworkflow)"],
+];
+
+function propertyWords(path) {
+  var known = PROPERTY_WORDS.find(function (entry) {
+    return entry[0].test(path);
+  });
+  return known ? t(known[1]) + " (" + path + ")" : path;
+}
+
 function nameOf(element) {
   return (element && element.name) || "";
 }
@@ -121,7 +142,11 @@ function render(changes, element) {
     // bpmn-js-differ 3.2 passes the older model's value as `newValue` and the newer's as `oldValue`.
     var details = Object.keys(change.attrs).map(function (path) {
       var attr = change.attrs[path];
-      return t("{property}: {before} → {after}", { property: path, before: shown(attr.newValue), after: shown(attr.oldValue) });
+      return t("{property}: {before} → {after}", {
+        property: propertyWords(path),
+        before: shown(attr.newValue),
+        after: shown(attr.oldValue),
+      });
     });
     rows.push({ id: id, name: nameOf(change.model), kind: t("changed"), details: details });
   });
