@@ -70,5 +70,6 @@ class DataForm(ReasonForm):
 class MigrateForm(ConfirmedReasonForm):
     """Which process of the instance to move, to which version."""
 
-    process = HiddenField()
+    # `process` is the name the page posts; the attribute may not shadow Form.process().
+    target_process = HiddenField(name="process")
     version = IntegerField(_l("Version"), validators=[NumberRange(min=1, message=_l("A version number (1, 2, ...)."))])

@@ -212,7 +212,7 @@ def migrate(application_id: int) -> Any:
     require_any_role("process_owner")
     view: InstanceView = instance_view(session(), viewer(), application_id, now())
     form = MigrateForm(formdata=request.form if request.method == "POST" else request.args)
-    process = form.process.data or (view.process.key if view.process else "")
+    process = form.target_process.data or (view.process.key if view.process else "")
     body = {"process": process, "version": form.version.data}
     refusal, preview = None, None
     try:
