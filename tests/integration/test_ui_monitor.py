@@ -59,6 +59,13 @@ def words(response: TestResponse) -> str:
     return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", response.text)))
 
 
+def shown_data(response: TestResponse) -> dict[str, object]:
+    """The process data the page's form shows."""
+    found = re.search(r'name="data-process_data"[^>]*>(.*?)</textarea>', response.text, re.S)
+    assert found, "no process data form"
+    return dict(json.loads(html.unescape(found.group(1))))
+
+
 def status(db: Database, application_id: int) -> str:
     with db.sessions() as session:
         return session.get_one(Application, application_id).status
@@ -120,11 +127,7 @@ def test_dopt_reads_the_data_while_a_process_owner_may_change_it(
     sign_in(client, "owner")
     removed = post(client, f"{page}/data", page, **{"data-process_data": '{"application_id": 1}', "data-reason": "x"})
     not_json = post(client, f"{page}/data", page, **{"data-process_data": "{", "data-reason": "x"})
-    data = json.loads(
-        html.unescape(
-            re.search(r'name="data-process_data"[^>]*>(.*?)</textarea>', client.get(page).text, re.S).group(1)
-        )
-    )  # type: ignore[union-attr]
+    data = shown_data(client.get(page))
     data["note"] = "checked"
     changed = post(client, f"{page}/data", page, **{"data-process_data": json.dumps(data), "data-reason": "A note"})
 
