@@ -143,7 +143,9 @@ def test_editor_with_the_panel_open_has_no_serious_accessibility_violation(peopl
     page = people.signed_in(owner)
     open_newest_in_editor(page)
     page.locator("#element-chooser").select_option("cca_approval")
-    expect(page.get_by_label("Form", exact=True)).to_be_visible()
+    form = page.get_by_label("Form", exact=True)
+    form.scroll_into_view_if_needed()
+    expect(form).to_be_visible()
     screenshot(page, "editor-properties-panel.png")
 
     assert serious_violations(page) == []
