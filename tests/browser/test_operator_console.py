@@ -102,8 +102,10 @@ def test_the_monitor_has_no_serious_accessibility_violation(people: People, stuc
     assert serious_violations(page) == []
 
 
-def test_the_monitor_fits_a_360_pixel_wide_screen(people: People, stuck: int) -> None:
+@pytest.mark.parametrize("page_of", ["/monitor", "/monitor/{id}"])
+def test_the_console_fits_a_360_pixel_wide_screen(people: People, stuck: int, page_of: str) -> None:
     page = people.signed_in("owner", viewport={"width": 360, "height": 740})
-    page.goto("/monitor")
+    page.goto(page_of.format(id=stuck))
+    page.wait_for_load_state("networkidle")
 
     assert page.evaluate("document.documentElement.scrollWidth") <= 360

@@ -114,6 +114,7 @@ def test_a_deleted_task_shows_its_problems_on_the_diagram_and_nothing_is_deploye
     expect(page.locator('.djs-element.selected[data-element-id="escalated_approval"]')).to_be_visible()
     # The edited diagram is still in the editor, and nothing was deployed.
     expect(page.locator('.djs-container [data-element-id="cca_approval"]')).to_have_count(0)
+    assert serious_violations(page) == []
     assert sorted(versions(site)) == before
 
 
@@ -183,3 +184,14 @@ def test_a_form_field_retitled_in_the_form_editor_shows_on_new_tasks_only(
     approver.goto(f"/tasks/{opened_before}")
     expect(approver.get_by_label("Remarks", exact=True)).to_be_visible()
     expect(approver.get_by_label("Remarks for the officer", exact=True)).to_have_count(0)
+
+
+@pytest.mark.parametrize(
+    "path", ["/processes/cadre_approval", "/processes/cadre_approval/1/edit", "/forms/cca_approval.schema.json"]
+)
+def test_the_workbench_pages_fit_a_360_pixel_wide_screen(people: People, owner: str, path: str) -> None:
+    page = people.signed_in(owner, viewport={"width": 360, "height": 740})
+    page.goto(path)
+    page.wait_for_load_state("networkidle")
+
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
