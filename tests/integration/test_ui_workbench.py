@@ -18,6 +18,7 @@ from engine.definitions import deploy
 from engine.models import ProcessDefinition
 from engine.services.people import create_user
 from tests.engine.deletions import without
+from tests.integration.test_ui_languages import choose
 from tests.integration.ui import PASSWORD, csrf_token, sign_in
 
 CADRE_XML = (PROJECT_ROOT / "processes" / "cadre_approval.bpmn").read_text(encoding="utf-8")
@@ -82,6 +83,20 @@ def test_the_editor_hands_its_script_the_choices_and_texts_of_the_panel(client: 
     assert data["choices"]["processes"] == ["cadre_approval", "coupon_issue", "enrollment", "reimbursement"]
     assert {"process": "cadre_approval", "name": "approved"} in data["choices"]["scenarios"]
     assert data["labels"]["Timer value"] == "Timer value"
+
+
+def test_the_panel_and_the_pages_speak_hindi(client: FlaskClient, people: None) -> None:
+    sign_in(client, "owner")
+    choose(client, "hi")
+
+    page = client.get("/processes/cadre_approval/1/edit").text
+    data = json.loads(html.unescape(page.split('id="editor-data">')[1].split("</script>")[0]))
+
+    assert data["labels"]["Timer value"] == "टाइमर का मान"
+    assert data["labels"]["Show {element}"] == "{element} दिखाएँ"
+    assert "परिनियोजित किए बिना जाँचें" in text(page)
+    assert "cadre_approval के संस्करण" in text(client.get("/processes/cadre_approval").text)
+    assert "इंस्टेंस मॉनिटर" in text(client.get("/monitor").text)
 
 
 def test_instructions_are_previewed_for_the_panel(client: FlaskClient, people: None) -> None:
