@@ -7,11 +7,13 @@ import re
 from datetime import timedelta
 
 import pytest
+from lxml import etree
 from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
 from engine.models import HumanTask, ProcessDefinition
 from engine.services.people import create_user
+from engine.validation import NS, SPIFF_NS, deployable_process, parse_xml
 from tests.browser.conftest import PASSWORD, People, Site, screenshot, serious_violations
 from tests.factories import NOW
 
@@ -138,6 +140,49 @@ def test_the_properties_panel_works_with_the_keyboard_alone(people: People, owne
     code.focus()
     page.keyboard.press("Tab")  # Tab leaves the code field: focus is never trapped
     expect(code).not_to_be_focused()
+
+
+def test_the_panel_writes_what_the_engine_reads_in_its_format(people: People, owner: str) -> None:
+    page = people.signed_in(owner)
+    open_newest_in_editor(page)
+    chooser = page.locator("#element-chooser")
+
+    chooser.select_option("remind_cca")
+    page.get_by_label("Lane (who works it)").select_option("lane_dopt")
+    page.locator('[data-entry-id="pre-script"] .cm-content').click()
+    page.keyboard.type("reminded = True")
+    chooser.select_option("flow_approve")
+    page.locator('[data-entry-id="condition"] .cm-content').click()
+    page.keyboard.press("Control+A")
+    page.keyboard.type('decision == "approve" and remarks != "hold"')
+    chooser.select_option("gw_decision")
+    page.get_by_label("Default flow (taken when no condition holds)").select_option("flow_reject")
+    chooser.select_option("respond_clarification")
+    page.get_by_label("Form", exact=True).select_option("report_result.schema.json")
+    page.get_by_label("Application status while it waits here").select_option("awaiting_result")
+    page.get_by_label("Instructions for the person who works the task").fill("Dear {{ officer.full_name }}")
+    chooser.select_option("approval_escalation")
+    page.get_by_label("Timer kind", exact=True).select_option("timeDate")
+    page.get_by_label("Timer value", exact=True).fill("2027-02-01T10:00:00+05:30")
+    chooser.select_option("cca_approval")  # leaves the last field: it commits
+    page.get_by_role("button", name="Deploy as new version").click()  # not confirmed: the page comes back
+
+    process = deployable_process(parse_xml(page.locator("#xml").input_value().encode("utf-8")))
+    spiff = {"s": SPIFF_NS}
+    remind = process.find("bpmn:scriptTask[@id='remind_cca']", NS)
+    assert remind.findtext("bpmn:extensionElements/s:preScript", namespaces={**NS, **spiff}) == "reminded = True"
+    assert "remind_cca" in [ref.text for ref in process.iterfind(".//bpmn:lane[@id='lane_dopt']/bpmn:flowNodeRef", NS)]
+    condition = process.find("bpmn:sequenceFlow[@id='flow_approve']/bpmn:conditionExpression", NS)
+    assert condition.text == 'decision == "approve" and remarks != "hold"'
+    assert process.find("bpmn:exclusiveGateway[@id='gw_decision']", NS).get("default") == "flow_reject"
+    task = process.find("bpmn:userTask[@id='respond_clarification']", NS)
+    properties = {p.get("name"): p.get("value") for p in task.iterfind(".//s:property", spiff)}
+    assert properties == {"formJsonSchemaFilename": "report_result.schema.json", "applicationStatus": "awaiting_result"}
+    assert task.findtext(".//s:instructionsForEndUser", namespaces=spiff) == "Dear {{ officer.full_name }}"
+    timer = process.find("bpmn:boundaryEvent[@id='approval_escalation']/bpmn:timerEventDefinition", NS)
+    assert [(etree.QName(child).localname, child.text) for child in timer] == [
+        ("timeDate", "2027-02-01T10:00:00+05:30")
+    ]
 
 
 def test_editor_with_the_panel_open_has_no_serious_accessibility_violation(people: People, owner: str) -> None:

@@ -12,7 +12,7 @@ function describe(element, translate) {
   return (name ? name + " · " : "") + kind + " · " + element.id;
 }
 
-export function ElementChooser(modeler, select, translate) {
+export function ElementChooser(modeler, select, panel, translate) {
   if (!select) {
     return;
   }
@@ -46,6 +46,12 @@ export function ElementChooser(modeler, select, translate) {
   }
 
   select.addEventListener("change", function () {
+    // A field of the panel still being typed in commits when it loses the focus; make it lose
+    // it before the panel shows another element (a script may change the list without focusing it).
+    var typing = document.activeElement;
+    if (typing && typing !== select && panel && panel.contains(typing)) {
+      typing.blur();
+    }
     var element = registry.get(select.value);
     if (element) {
       selection.select(element);

@@ -48,10 +48,17 @@ export function CodeEntry(props) {
                 commit(update.state.doc.toString());
               }
             }),
+            // Leaving the field commits at once, before another element can be chosen.
+            EditorView.domEventHandlers({
+              blur: function () {
+                commit.flush();
+              },
+            }),
           ],
         }),
       });
       return function () {
+        commit.flush();
         view.current.destroy();
         view.current = null;
       };

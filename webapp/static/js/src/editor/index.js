@@ -88,7 +88,7 @@ function start() {
       modeler.get("eventBus").on("commandStack.changed", function () {
         dirty = true;
       });
-      new ElementChooser(modeler, document.getElementById("element-chooser"), t);
+      new ElementChooser(modeler, document.getElementById("element-chooser"), document.getElementById("editor-panel"), t);
       new Checks(modeler, {
         button: checkButton,
         results: document.getElementById("check-results"),
