@@ -66,7 +66,9 @@ def test_a_stuck_application_is_found_repaired_and_moves_on(people: People, site
 
     page = open_instance(people, stuck)
     expect(page.locator(".panel--incident")).to_contain_text("the cadre of this officer is not verified")
-    page.get_by_label("Diagram", exact=True).select_option("cadre_approval")
+    call = page.locator('#instance-diagram .djs-element.state-active[data-element-id="cadre_approval_call"]')
+    call.click()  # a call activity opens the diagram of the process it called
+    expect(page.get_by_label("Diagram", exact=True)).to_have_value("cadre_approval")
     failed = page.locator('#instance-diagram .djs-element.state-failed[data-element-id="record_approval"]')
     expect(failed).to_be_visible()
     expect(page.locator('#instance-diagram .djs-element.state-active[data-element-id="cca_approval"]')).to_be_visible()
@@ -109,3 +111,20 @@ def test_the_console_fits_a_360_pixel_wide_screen(people: People, stuck: int, pa
     page.wait_for_load_state("networkidle")
 
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
+
+
+RECORD_POLICY_REFUSALS = """
+window.policyRefusals = [];
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.policyRefusals.push(event.violatedDirective + " " + event.blockedURI.slice(0, 40));
+});
+"""
+
+
+def test_the_instance_page_runs_under_the_pages_policy(people: People, stuck: int) -> None:
+    page = people.signed_in("owner", bypass_csp=False)
+    page.add_init_script(RECORD_POLICY_REFUSALS)
+    page.goto(f"/monitor/{stuck}")
+    expect(page.locator("#instance-diagram .djs-element").first).to_be_visible()
+
+    assert page.evaluate("window.policyRefusals") == []

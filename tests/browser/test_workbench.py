@@ -240,3 +240,20 @@ def test_the_workbench_pages_fit_a_360_pixel_wide_screen(people: People, owner: 
     page.wait_for_load_state("networkidle")
 
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
+
+
+RECORD_POLICY_REFUSALS = """
+window.policyRefusals = [];
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.policyRefusals.push(event.violatedDirective + " " + event.blockedURI.slice(0, 40));
+});
+"""
+
+
+def test_the_comparison_runs_under_the_pages_policy(people: People, owner: str) -> None:
+    page = people.signed_in(owner, bypass_csp=False)
+    page.add_init_script(RECORD_POLICY_REFUSALS)
+    page.goto("/processes/cadre_approval/compare")
+    expect(page.locator("#changes table, #changes p").first).to_be_visible()
+
+    assert page.evaluate("window.policyRefusals") == []
