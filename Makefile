@@ -67,6 +67,7 @@ test: setup lint
 bench: setup
 	$(BIN)/python -m benchmarks.run
 	$(BIN)/python -m benchmarks.deploy
+	$(BIN)/python -m benchmarks.console
 
 clean:
 	rm -rf $(VENV) node_modules $(VENDOR) $(BUILD) instance $(TRANSLATIONS)/*/LC_MESSAGES/messages.mo
