@@ -358,9 +358,12 @@ def preview_instructions(template: str, data: Mapping[str, Any]) -> str | None:
 
     Rendered by `_instructions`, the code a real task's instructions go through (the same
     sandbox and its limits); the preview task has what a task of a step has: its spec's
-    extensions, its data and a workflow with the sandboxed script engine, with no helpers.
+    ids and extensions, its data and a workflow with the sandboxed script engine, with no
+    helpers.
     """
-    spec = SimpleNamespace(name="instructions_preview", extensions={"instructionsForEndUser": template})
+    spec = SimpleNamespace(
+        name="instructions_preview", bpmn_id="instructions_preview", extensions={"instructionsForEndUser": template}
+    )
     workflow = SimpleNamespace(script_engine=PythonScriptEngine(environment=SandboxedEnvironment({})))
     return _instructions(SimpleNamespace(task_spec=spec, data=dict(data), workflow=workflow))
 
