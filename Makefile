@@ -5,6 +5,12 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 VENDOR := webapp/static/vendor
+# The pages' own scripts, bundled with bpmn-js and the properties panel by esbuild (no CDN).
+BUILD := webapp/static/build
+SCRIPTS := webapp/static/js/src
+SCRIPT_SOURCES := $(shell find $(SCRIPTS) -type f)
+ESBUILD := node_modules/.bin/esbuild --bundle --minify --format=iife --target=es2020 --log-level=warning \
+	--jsx=automatic --jsx-import-source=@bpmn-io/properties-panel/preact --legal-comments=linked
 TRANSLATIONS := webapp/translations
 CATALOGUES := $(wildcard $(TRANSLATIONS)/*/LC_MESSAGES/messages.po)
 # N_ marks engine texts, _l (lazy_gettext) the web layer's texts read at render time.
@@ -13,7 +19,7 @@ EXTRACT := $(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-locati
 
 .PHONY: setup run test lint bench clean i18n
 
-setup: $(VENV)/.installed $(VENDOR)/.installed $(CATALOGUES:.po=.mo)
+setup: $(VENV)/.installed $(VENDOR)/.installed $(BUILD)/.built $(CATALOGUES:.po=.mo)
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +31,13 @@ $(VENDOR)/.installed: package.json package-lock.json
 	mkdir -p $(VENDOR)/bpmn-js $(VENDOR)/axe-core
 	cp -r node_modules/bpmn-js/dist/. $(VENDOR)/bpmn-js/
 	cp node_modules/axe-core/axe.min.js $(VENDOR)/axe-core/
+	touch $@
+
+# The editor (modeler, properties panel, checks), the version comparison (bpmn-js-differ) and
+# the instance page (the viewer with each element's state); each also writes its CSS.
+$(BUILD)/.built: $(VENDOR)/.installed $(SCRIPT_SOURCES)
+	$(ESBUILD) --outdir=$(BUILD) editor=$(SCRIPTS)/editor/index.js compare=$(SCRIPTS)/compare.js \
+		instance=$(SCRIPTS)/instance.js
 	touch $@
 
 # The compiled catalogues (.mo) are built here, never committed.
@@ -56,6 +69,7 @@ test: setup lint
 bench: setup
 	$(BIN)/python -m benchmarks.run
 	$(BIN)/python -m benchmarks.deploy
+	$(BIN)/python -m benchmarks.console
 
 clean:
-	rm -rf $(VENV) node_modules $(VENDOR) instance $(TRANSLATIONS)/*/LC_MESSAGES/messages.mo
+	rm -rf $(VENV) node_modules $(VENDOR) $(BUILD) instance $(TRANSLATIONS)/*/LC_MESSAGES/messages.mo

@@ -13,7 +13,9 @@ from sqlalchemy.orm import Session
 from engine.errors import Forbidden
 from engine.models import Application, HumanTask, Upload, User
 
-SEE_ALL_APPLICATIONS = ("dopt", "course_team", "finance")
+# Process owners see every application too: they repair its process data and move it to
+# other versions (the instance monitor), which they cannot do on what they may not see.
+SEE_ALL_APPLICATIONS = ("dopt", "course_team", "finance", "process_owner")
 COUPON_KEEPERS = ("course_team",)
 COUPON_READERS = ("course_team", "dopt")
 PAYMENT_READERS = ("finance", "dopt")
@@ -46,7 +48,7 @@ def can_see_payment(user: User, application: Application) -> bool:
 
 
 def can_see_application(user: User, application: Application) -> bool:
-    """Officers their own; CCA approvers their CCA's; DoPT, course team and finance all."""
+    """Officers their own; CCA approvers their CCA's; DoPT, course team, finance and process owners all."""
     if any(user.has_role(role) for role in SEE_ALL_APPLICATIONS):
         return True
     if user.has_role("cca_approver") and user.cca_code and application.cca_code == user.cca_code:
@@ -64,6 +66,19 @@ def can_operate(user: User) -> bool:
 
 def can_repair(user: User) -> bool:
     """Only process owners change an application's process data or move it to another version (API.md)."""
+    return user.has_role("process_owner")
+
+
+PROCESS_READERS = ("process_owner", "dopt")
+
+
+def can_read_processes(user: User) -> bool:
+    """Process owners and DoPT see the deployed versions, their diagrams, forms and scenarios (API.md)."""
+    return any(user.has_role(role) for role in PROCESS_READERS)
+
+
+def can_deploy(user: User) -> bool:
+    """Only process owners deploy a version, roll back to an older one or change a form (API.md)."""
     return user.has_role("process_owner")
 
 

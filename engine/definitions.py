@@ -31,7 +31,7 @@ from engine.bpmn.rehearsal import FormsByProcess, ScenarioResult, run_scenario
 from engine.bpmn.scenario_format import Scenario
 from engine.bpmn.scenario_store import load_scenarios
 from engine.bpmn_parser import DefinitionParser
-from engine.errors import DeployRefused, NotFound
+from engine.errors import DeployRefused, Invalid, NotFound
 from engine.form_versions import FormFile, form_filenames, read_form, resolve_forms, schemas_by_sha, store_forms
 from engine.forms import FormNotFound, load_form
 from engine.models import ProcessDefinition
@@ -39,11 +39,14 @@ from engine.validation import NS, check_static, check_user_tasks, deployable_pro
 from engine.xml_encoding import utf8_xml
 
 __all__ = [
+    "DeployCheck",
     "DeployResult",
     "SpecBundle",
     "bundle_by_ids",
     "bundle_for_new_instance",
     "called_closure",
+    "check_deploy",
+    "checked_comment",
     "deploy",
     "deploy_bundle",
     "deploy_directory",
@@ -158,6 +161,9 @@ def get_definition(session: Session, key: str, version: int) -> ProcessDefinitio
     return found
 
 
+MAX_COMMENT = 500
+
+
 def deploy(
     session: Session,
     xml: bytes,
@@ -165,6 +171,8 @@ def deploy(
     forms_dir: Path,
     forms: Mapping[str, bytes] | None = None,
     charset: str | None = None,
+    comment: str | None = None,
+    restores_version: int | None = None,
 ) -> DeployResult:
     """Validate a BPMN file (with the forms sent with it) and store it as the next version.
 
@@ -174,27 +182,69 @@ def deploy(
     their bytes; a user task's form not sent binds the schema the newest deployed version
     using that name binds, else the file in `forms_dir`. Unchanged (same XML, same forms)
     is not re-versioned. Every scenario of every process whose call closure includes this
-    one is rehearsed first. Raises DeployRefused with every reason found (element and rule,
-    or scenario, step and element), and stores nothing then.
+    one is rehearsed first. `comment` (at most 500 characters) says why, and is kept with
+    the version; `restores_version` names the version a rollback deploys again. Raises
+    Invalid for a comment too long, DeployRefused with every reason found (element and
+    rule, or scenario, step and element; the rehearsed scenarios in `scenarios`), and
+    stores nothing then.
     """
-    return deploy_bundle(session, [xml], deployed_by, forms_dir, forms, charset)[0]
+    return deploy_bundle(session, [xml], deployed_by, forms_dir, forms, charset, comment, restores_version)[0]
 
 
-def deploy_bundle(
+@dataclass(frozen=True)
+class DeployCheck:
+    """What deploying a file would do, checked the way a deploy checks it and not stored:
+    its process key, whether it differs from the newest version, and the scenarios rehearsed."""
+
+    key: str
+    changed: bool
+    scenarios: tuple[ScenarioResult, ...]
+
+
+def check_deploy(
     session: Session,
-    files: Sequence[bytes],
-    deployed_by: str,
+    xml: bytes,
     forms_dir: Path,
     forms: Mapping[str, bytes] | None = None,
     charset: str | None = None,
-) -> list[DeployResult]:
-    """Deploy several BPMN files together, as one candidate bundle: all or none.
+) -> DeployCheck:
+    """Run the whole check of `deploy` (rules, parse, forms, every scenario) and store nothing.
 
-    As `deploy`, for files that may call each other: they are checked with each other
-    rather than with the versions they replace, and each scenario runs once. Returns one
-    result per file, in order. Every form sent must be used by a user task of the files.
-    `charset` (the request's, if any) applies to every file.
+    The same code path as `deploy` up to the point where a deploy stores the version, so
+    what passes here deploys (unless the deployed versions change meanwhile). Raises
+    DeployRefused as `deploy` does.
     """
+    checked = _check_bundle(session, [xml], forms_dir, forms, charset)
+    candidate = checked.candidates[0]
+    touching = tuple(
+        result
+        for result in checked.results
+        if candidate.key in {d.key for d in called_closure(checked.definitions, result.process)}
+    )
+    return DeployCheck(candidate.key, not candidate.unchanged, touching)
+
+
+@dataclass
+class _Checked:
+    """A candidate bundle that passed every check: its files, the definitions it would make
+    (the newest deployed ones with the changed files in their place), the scenarios rehearsed."""
+
+    candidates: list[_Candidate]
+    definitions: dict[str, ProcessDefinition]
+    results: list[ScenarioResult]
+
+    @property
+    def changed(self) -> dict[str, _Candidate]:
+        return {c.key: c for c in self.candidates if not c.unchanged}
+
+
+def _check_bundle(
+    session: Session,
+    files: Sequence[bytes],
+    forms_dir: Path,
+    forms: Mapping[str, bytes] | None,
+    charset: str | None,
+) -> _Checked:
     sent, problems = _read_sent(forms or {})
     if problems:
         raise DeployRefused(f"A form cannot be deployed: {problems[0]}", problems)
@@ -205,8 +255,7 @@ def deploy_bundle(
         raise DeployRefused(problems[0], problems)
     changed = {c.key: c for c in candidates if not c.unchanged}
     if not changed:
-        return [DeployResult(c.key, c.current.version, created=False) for c in candidates if c.current]
-
+        return _Checked(candidates, dict(latest), [])
     definitions = {**latest, **{key: c.definition for key, c in changed.items()}}
     touched = [k for k in definitions if {d.key for d in called_closure(definitions, k)} & set(changed)]
     parsed, problems = _parse(definitions, touched, changed)
@@ -215,17 +264,55 @@ def deploy_bundle(
     results = _rehearse(session, parsed, definitions, changed, forms_dir)
     failed = [result.describe() for result in results if not result.passed]
     if failed:
-        raise DeployRefused(_summary(next(iter(changed)), failed), failed)
+        raise DeployRefused(_summary(next(iter(changed)), failed), failed, tuple(results))
+    return _Checked(candidates, definitions, results)
 
+
+def deploy_bundle(
+    session: Session,
+    files: Sequence[bytes],
+    deployed_by: str,
+    forms_dir: Path,
+    forms: Mapping[str, bytes] | None = None,
+    charset: str | None = None,
+    comment: str | None = None,
+    restores_version: int | None = None,
+) -> list[DeployResult]:
+    """Deploy several BPMN files together, as one candidate bundle: all or none.
+
+    As `deploy`, for files that may call each other: they are checked with each other
+    rather than with the versions they replace, and each scenario runs once. Returns one
+    result per file, in order. Every form sent must be used by a user task of the files.
+    `charset` (the request's, if any) applies to every file; `comment` to every version made.
+    """
+    said = checked_comment(comment)
+    checked = _check_bundle(session, files, forms_dir, forms, charset)
+    changed = checked.changed
+    if not changed:
+        return [DeployResult(c.key, c.current.version, created=False) for c in checked.candidates if c.current]
     store_forms(session, [form for c in changed.values() for form in c.forms.values()], deployed_by)
     versions: dict[str, int] = {}
     for key, candidate in changed.items():
         versions[key] = (candidate.current.version if candidate.current else 0) + 1
         definition = candidate.definition
         definition.version, definition.deployed_by = versions[key], deployed_by
+        definition.comment, definition.restores_version = said, restores_version
         session.add(definition)
     session.flush()
-    return [_result(c, versions, results, definitions) for c in candidates]
+    return [_result(c, versions, checked.results, checked.definitions) for c in checked.candidates]
+
+
+def checked_comment(comment: Any) -> str | None:
+    """A deploy's comment as stored: stripped, None when empty; Invalid when not a text of
+    at most 500 characters."""
+    if comment is None:
+        return None
+    if not isinstance(comment, str):
+        raise Invalid("The comment must be a text", {"comment": "A text saying why this version is deployed"})
+    said = comment.strip()
+    if len(said) > MAX_COMMENT:
+        raise Invalid("The comment is too long", {"comment": f"At most {MAX_COMMENT} characters"})
+    return said or None
 
 
 def _read_sent(forms: Mapping[str, bytes]) -> tuple[dict[str, FormFile], list[str]]:

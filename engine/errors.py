@@ -44,13 +44,18 @@ class Invalid(EngineError):
 
 
 class DeployRefused(EngineError):
-    """A BPMN file that may not be deployed; `details` lists each reason with its element."""
+    """A BPMN file that may not be deployed; `details` lists each reason with its element.
+
+    When the refusal comes from the rehearsal, `scenarios` holds every scenario's result
+    (engine.bpmn.rehearsal.ScenarioResult), passed and failed; otherwise it is empty.
+    """
 
     code = "invalid_process"
 
-    def __init__(self, message: str, details: list[str]) -> None:
+    def __init__(self, message: str, details: list[str], scenarios: tuple[Any, ...] = ()) -> None:
         super().__init__(message)
         self.details = details
+        self.scenarios = scenarios
 
 
 class StepFailed(EngineError):

@@ -42,6 +42,7 @@ ACTIONS: dict[str, str] = {
     "suspended": N_("suspended the application"),
     "resumed": N_("resumed the application"),
     "incident_retried": N_("retried the step that had failed"),
+    "cancelled": N_("cancelled the application"),
 }
 
 DECISIONS: dict[str, str] = {
@@ -76,8 +77,6 @@ COMPLETED: dict[tuple[str, str | None], str] = {
 """What completing a task of the shipped processes did, by task and decision."""
 
 WITH_WORDS = N_("%(action)s: %(words)s")
-REPAIRS = ("data_changed", "migrated", "suspended", "resumed", "incident_retried")
-"""Operators' repairs: each carries the reason given, which the history shows."""
 
 
 def task_title(name: str) -> Message:
@@ -101,9 +100,6 @@ def describe(entry: AuditEntry) -> Message:
             N_("%(action)s; the status is now: %(status)s"),
             {"action": what, "status": status_label(str(detail["status_after"]))},
         )
-    reason = detail.get("reason")
-    if entry.action in REPAIRS and isinstance(reason, str) and reason.strip():
-        return Message(WITH_WORDS, {"action": what, "words": reason.strip()})
     return what
 
 

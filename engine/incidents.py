@@ -21,12 +21,16 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from engine.actions import CompleteUserTask, FireTimers
 from engine.errors import StepFailed
+from engine.i18n import N_
 from engine.models import Incident, ProcessInstance
 from engine.runtime import task_name
 
 MAX_MESSAGE = 4000
 # The action key of a failure that stopped no step (a template), by the element it concerns.
 ELEMENT_KEY = "element:"
+# What everyone but DoPT's operators and the process owners is told of an open incident:
+# the engine's error is for those who can act on it.
+HELD_UP = N_("A problem on DoPT's side holds this application up; DoPT has been told and will set it right.")
 FIRST_BACKOFF = timedelta(minutes=1)
 MAX_BACKOFF = timedelta(hours=1)
 

@@ -9,6 +9,8 @@ from engine.i18n import N_, Message
 
 # An application whose process could not start yet (an open incident says why).
 SUBMITTED = "submitted"
+# An application DoPT stopped for good (its process cancelled by an operator, with a reason).
+CANCELLED = "cancelled"
 
 LIVE_STATUSES: tuple[str, ...] = (
     SUBMITTED,
@@ -32,6 +34,7 @@ FINAL_STATUSES: tuple[str, ...] = (
     "lapsed",
     "reimbursed",
     "withdrawn",
+    CANCELLED,
 )
 
 ALL_STATUSES: tuple[str, ...] = LIVE_STATUSES + FINAL_STATUSES
@@ -61,6 +64,7 @@ STATUS_LABELS: dict[str, str] = {
     "lapsed": N_("Lapsed"),
     "reimbursed": N_("Reimbursed"),
     "withdrawn": N_("Withdrawn"),
+    "cancelled": N_("Cancelled by DoPT"),
 }
 """Each status in words a person reads (English; translated by the web layer)."""
 
@@ -88,6 +92,7 @@ STATUS_EXPLANATIONS: dict[str, str] = {
     "lapsed": N_("The application lapsed because the next step was not taken in time."),
     "reimbursed": N_("The course fee has been reimbursed. Nothing more to do."),
     "withdrawn": N_("The officer withdrew the application."),
+    "cancelled": N_("DoPT cancelled the application; the history says why."),
 }
 """What each status means and what happens next."""
 

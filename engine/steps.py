@@ -6,11 +6,14 @@ caller's transaction; a failure anywhere raises and the caller rolls it all back
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
+from types import SimpleNamespace
 from typing import Any
 from uuid import UUID
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
 from SpiffWorkflow.exceptions import TaskNotFoundException
 from SpiffWorkflow.task import TaskState
 from sqlalchemy import select
@@ -402,6 +405,26 @@ def _find_task(workflow: BpmnWorkflow, task_id: str) -> Any:
         return workflow.get_task_from_id(UUID(task_id))
     except (TaskNotFoundException, ValueError):
         return None
+
+
+def preview_instructions(template: str, data: Mapping[str, Any]) -> str | None:
+    """The instructions a user task with this template shows when it opens with `data`.
+
+    Rendered by `_instructions`, the code a real task's instructions go through (the same
+    sandbox and its budget); the preview task has what a task of a step has: its spec's
+    ids and extensions, its data and a workflow with the sandboxed script engine, with no
+    helpers. A template that fails gives the reason (where a task would show a placeholder),
+    so that the process owner sees what to fix.
+    """
+    spec = SimpleNamespace(
+        name="instructions_preview", bpmn_id="instructions_preview", extensions={"instructionsForEndUser": template}
+    )
+    environment = SandboxedEnvironment({})
+    workflow = SimpleNamespace(script_engine=PythonScriptEngine(environment=environment))
+    shown = _instructions(SimpleNamespace(task_spec=spec, data=dict(data), workflow=workflow))
+    if environment.template_failures:
+        return environment.template_failures[0].message
+    return shown
 
 
 def _instructions(task: Any) -> str | None:

@@ -19,6 +19,9 @@ class ProcessDefinition(Base):
     `forms` binds the version to the form schemas its user tasks name: form file name ->
     sha256 of a `FormSchema`. A changed form is a new version of the process, so a task
     always shows and checks the form of the version its instance runs on.
+
+    `comment` is what the process owner said at deploy (why this version); a rollback
+    deploys an older version's XML and forms again, and `restores_version` names it.
     """
 
     __tablename__ = "process_definitions"
@@ -32,6 +35,8 @@ class ProcessDefinition(Base):
     deployed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     deployed_by: Mapped[str] = mapped_column(String(64))
     forms: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
+    comment: Mapped[str | None] = mapped_column(String(500), nullable=True)
+    restores_version: Mapped[int | None] = mapped_column(Integer, nullable=True)
 
 
 class FormSchema(Base):

@@ -43,16 +43,20 @@ def deployed_form(session: Session, filename: str) -> tuple[DeployedForm, str]:
     return found, schemas_by_sha(session, [found.sha256])[found.sha256][0]
 
 
-def deploy_form(session: Session, filename: str, content: bytes, actor: str, forms_dir: Path) -> list[DeployResult]:
+def deploy_form(
+    session: Session, filename: str, content: bytes, actor: str, forms_dir: Path, comment: str | None = None
+) -> list[DeployResult]:
     """Deploy a changed form: a new version (same XML, the new form) of every process whose
-    newest version uses it, checked and rehearsed together as one bundle.
+    newest version uses it, checked and rehearsed together as one bundle; `comment` is each
+    new version's comment.
 
     Unchanged content gives unchanged results. Raises NotFound when no deployed process
-    uses `filename` (a new form is deployed with the BPMN that uses it), and DeployRefused
-    as `deploy` does.
+    uses `filename` (a new form is deployed with the BPMN that uses it), and Invalid or
+    DeployRefused as `deploy` does.
     """
     users = [d for d in latest_definitions(session).values() if filename in (d.forms or {})]
     if not users:
         raise NotFound(f"no deployed process uses form '{filename}': deploy a new form with the BPMN that uses it")
     users.sort(key=lambda d: d.key)
-    return deploy_bundle(session, [d.xml.encode("utf-8") for d in users], actor, forms_dir, {filename: content})
+    xml = [d.xml.encode("utf-8") for d in users]
+    return deploy_bundle(session, xml, actor, forms_dir, {filename: content}, comment=comment)

@@ -1,4 +1,5 @@
-"""Repairing a stuck application: change its process data, move it to another version, hold it.
+"""Repairing a stuck application: change its process data, move it to another version (or see
+first what that would change), hold it, cancel it.
 
 Each repair takes the acting user (roles checked through engine.access), gives a reason,
 flushes only, and leaves an entry in the application's history with who, when and why.
@@ -11,9 +12,11 @@ import keyword
 import math
 import re
 from copy import deepcopy
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.task import TaskState
@@ -21,12 +24,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.access import can_operate, can_repair
+from engine.bpmn.bundle import SpecBundle
 from engine.definitions import bundle_for_migration
 from engine.errors import Conflict, Forbidden, Invalid, NotFound, StepFailed
-from engine.migration import migrate
+from engine.incidents import open_incidents, resolve
+from engine.migration import MigrationResult, migrate
 from engine.models import Application, AuditEntry, HumanTask, ProcessDefinition, ProcessInstance, User
 from engine.runtime import current_data
-from engine.steps import load, lock_instance, save_repaired
+from engine.statuses import CANCELLED, is_final
+from engine.steps import cancel, load, lock_instance, save_repaired
 
 MAX_REASON = 500
 MAX_KEYS = 50
@@ -184,6 +190,66 @@ def migrate_application(
     why = checked_reason(body.get("reason"))
     application = _application(session, application_id)
     instance = _live_instance(session, application)
+    target, label = _target(session, instance, body)
+    before = _versions(session, instance.bundle)
+    workflow = load(session, instance, application, user.username, now)
+    result = _migrated(workflow, target, now, label)
+    save_repaired(session, instance, workflow, application, now, bundle=target)
+    detail = {
+        "reason": why,
+        "from": before,
+        "to": _versions(session, list(target.definition_ids)),
+        "changed": result.changed,
+        "timers": result.timers,
+    }
+    _audit(session, user, application, "migrated", now, detail)
+    session.flush()
+    return application
+
+
+@dataclass(frozen=True)
+class MigrationPreview:
+    """What moving an application to other versions would do, found by doing it in memory only.
+
+    `versions_from` and `versions_to`: process key -> version, before and after; `changed`:
+    the elements of the instance whose definition differs; `timers`: the waiting timers that
+    would get a new deadline (element -> ISO 8601 moment).
+    """
+
+    versions_from: dict[str, int]
+    versions_to: dict[str, int]
+    changed: list[str]
+    timers: dict[str, str | None]
+
+
+def preview_migration(
+    session: Session, user: User, application_id: int, body: dict[str, Any], now: datetime
+) -> MigrationPreview:
+    """The dry run of `migrate_application` (`body`: version, process): engine.migration moves the
+    instance's workflow in memory, and nothing is saved.
+
+    Raises as `migrate_application` does, the Conflict included when the move would be refused.
+    """
+    if not can_repair(user):
+        raise Forbidden("Only process owners may move an application to another version")
+    application = _application(session, application_id)
+    if application.instance_id is None:
+        raise Conflict("the process of this application has not started; retry its incident to start it")
+    instance = session.get(ProcessInstance, application.instance_id)
+    if instance is None or instance.status not in ("running", "suspended"):
+        raise Conflict(f"the process of this application is {instance.status if instance else 'gone'}")
+    target, label = _target(session, instance, body)
+    workflow = load(session, instance, application, user.username, now)
+    result = _migrated(workflow, target, now, label)
+    return MigrationPreview(
+        _versions(session, instance.bundle),
+        _versions(session, list(target.definition_ids)),
+        result.changed,
+        result.timers,
+    )
+
+
+def _target(session: Session, instance: ProcessInstance, body: dict[str, Any]) -> tuple[SpecBundle, str]:
     process = body.get("process", instance.process_key)
     version = body.get("version")
     if not isinstance(process, str) or not process:
@@ -201,23 +267,14 @@ def migrate_application(
         raise Conflict(f"{label} cannot be read: {error}") from error
     if target.definition_ids == tuple(sorted(instance.bundle)):
         raise Conflict(f"the application already runs on {label}")
-    before = _versions(session, instance.bundle)
-    workflow = load(session, instance, application, user.username, now)
+    return target, label
+
+
+def _migrated(workflow: BpmnWorkflow, target: SpecBundle, now: datetime, label: str) -> MigrationResult:
     try:
-        result = migrate(workflow, target, now, label)
+        return migrate(workflow, target, now, label)
     except StepFailed as error:
         raise Conflict(f"{label} cannot take over this application: {error.message}") from error
-    save_repaired(session, instance, workflow, application, now, bundle=target)
-    detail = {
-        "reason": why,
-        "from": before,
-        "to": _versions(session, list(target.definition_ids)),
-        "changed": result.changed,
-        "timers": result.timers,
-    }
-    _audit(session, user, application, "migrated", now, detail)
-    session.flush()
-    return application
 
 
 def _versions(session: Session, definition_ids: list[int]) -> dict[str, int]:
@@ -242,6 +299,31 @@ def resume_application(session: Session, user: User, application_id: int, reason
     Raises Forbidden (dopt, process_owner), NotFound, Invalid (no reason) or Conflict (not suspended).
     """
     return _hold(session, user, application_id, reason, now, suspend=False)
+
+
+def cancel_application(session: Session, user: User, application_id: int, reason: Any, now: datetime) -> Application:
+    """Stop an application for good, as DoPT: its process is cancelled, its tasks leave every
+    inbox, its open incidents close, and its status becomes `cancelled`.
+
+    Raises Forbidden (dopt, process_owner), NotFound, Invalid (no reason), Conflict (already
+    final) or StepFailed (the cancellation itself failed).
+    """
+    if not can_operate(user):
+        raise Forbidden("Only DoPT and process owners may cancel an application")
+    why = checked_reason(reason)
+    application = _application(session, application_id)
+    if is_final(application.status):
+        raise Conflict(f"the application is already {application.status}")
+    if application.instance_id is not None:
+        instance = _live_instance(session, application)
+        cancel(session, instance, application, user.username, now)
+    application.status = CANCELLED
+    application.updated_at = now
+    for incident in open_incidents(session, application.id):
+        resolve(incident, user.username, "the application was cancelled", now)
+    _audit(session, user, application, "cancelled", now, {"reason": why})
+    session.flush()
+    return application
 
 
 def _hold(session: Session, user: User, application_id: int, reason: Any, now: datetime, suspend: bool) -> Application:

@@ -79,14 +79,14 @@ def test_every_endpoint_answers_every_role_as_the_policy_says(
             "GET",
             f"/applications/{app_id}",
             lambda: None,
-            _only(200, ["officer", "cca", "dopt", "course_team", "finance"], otherwise=404),
+            _only(200, ["officer", "cca", "dopt", "course_team", "finance", "owner"], otherwise=404),
         ),
         ("GET", f"/tasks/{task_id}", lambda: None, _only(200, ["cca"], otherwise=404)),
         (
             "GET",
             f"/uploads/{upload_id}",
             lambda: None,
-            _only(200, ["officer", "cca", "dopt", "course_team", "finance"], 404),
+            _only(200, ["officer", "cca", "dopt", "course_team", "finance", "owner"], 404),
         ),
         (
             "POST",
@@ -124,6 +124,16 @@ def test_every_endpoint_answers_every_role_as_the_policy_says(
         ("GET", "/process-definitions", lambda: None, _only(200, ["owner", "dopt"])),
         ("XML", "/process-definitions", lambda: bpmn, _only(200, ["owner"])),
         ("GET", "/process-definitions/enrollment/versions/1", lambda: None, _only(200, ["owner", "dopt"])),
+        ("GET", "/process-definitions/enrollment/versions", lambda: None, _only(200, ["owner", "dopt"])),
+        ("XML", "/process-definitions/validate", lambda: bpmn, _only(200, ["owner"])),
+        (
+            "POST",
+            "/process-definitions/instructions-preview",
+            lambda: {"template": "Dear {{ officer.full_name }}"},
+            _only(200, ["owner"]),
+        ),
+        # The newest version is the first one already: nothing to roll back to.
+        ("POST", "/process-definitions/enrollment/versions/1/rollback", lambda: {"reason": "r"}, _only(409, ["owner"])),
         ("GET", "/process-definitions/cadre_approval/scenarios", lambda: None, _only(200, ["owner", "dopt"])),
         ("GET", "/process-definitions/cadre_approval/scenarios/approved", lambda: None, _only(200, ["owner", "dopt"])),
         ("PUT", "/process-definitions/cadre_approval/scenarios/approved", lambda: scenario, _only(200, ["owner"])),
@@ -155,6 +165,9 @@ def test_every_endpoint_answers_every_role_as_the_policy_says(
             _only(200, ["owner"]),
         ),
         ("POST", f"/applications/{app_id}/migrate", lambda: {"version": 1, "reason": "r"}, _only(409, ["owner"])),
+        ("POST", f"/applications/{app_id}/migrate/preview", lambda: {"version": 1}, _only(409, ["owner"])),
+        ("GET", "/monitor/applications", lambda: None, _only(200, ["dopt", "owner"])),
+        ("GET", f"/monitor/applications/{app_id}", lambda: None, _only(200, ["dopt", "owner"])),
         # The first operator suspends (resumes); the second finds it already so.
         ("POST", f"/applications/{app_id}/suspend", lambda: {"reason": "r"}, _only(200, ["dopt"]) | {"owner": 409}),
         ("POST", f"/applications/{app_id}/resume", lambda: {"reason": "r"}, _only(200, ["dopt"]) | {"owner": 409}),
@@ -162,9 +175,11 @@ def test_every_endpoint_answers_every_role_as_the_policy_says(
             "POST",
             f"/applications/{app_id}/withdraw",
             lambda: None,
-            _only(200, ["officer"], otherwise=403)
-            | {"other_officer": 404, "other_cca": 404, "owner": 404, "admin": 404},
+            _only(200, ["officer"], otherwise=403) | {"other_officer": 404, "other_cca": 404, "admin": 404},
         ),
+        # The officer's withdrawal came first: the application is final now.
+        ("POST", f"/applications/{app_id}/cancel", lambda: {"reason": "r"}, _only(409, ["dopt", "owner"])),
+        ("POST", "/applications/999999/cancel", lambda: {"reason": "r"}, _only(404, ["dopt", "owner"])),
         # Last: a password change ends the caller's own tokens.
         (
             "POST",

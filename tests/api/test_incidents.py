@@ -6,6 +6,7 @@ from flask.testing import FlaskClient
 
 from engine.bootstrap import Database
 from engine.config import Settings
+from engine.incidents import HELD_UP
 from engine.models import Incident
 from engine.services.people import create_user
 from tests.api.conftest import PASSWORD, Api, open_run, register, sign_in
@@ -17,7 +18,6 @@ from tests.engine.broken_processes import (
     failure_words,
     shipped,
 )
-from webapp.api.presenters import HELD_UP
 
 MISSING_REGISTER = 'register_number = approval_register["next"]'
 

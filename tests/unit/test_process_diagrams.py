@@ -87,4 +87,4 @@ def test_every_enrollment_end_event_names_a_final_status_but_a_reminders_end() -
         prop = end.find(".//spiffworkflow:property[@name='applicationStatus']", NS)
         assert prop is not None, end.get("id")
         statuses.add(prop.get("value"))
-    assert statuses == set(FINAL_STATUSES) - {"withdrawn"}
+    assert statuses == set(FINAL_STATUSES) - {"withdrawn", "cancelled"}

@@ -73,9 +73,9 @@ def test_every_message_of_the_shipped_processes_is_in_english_and_hindi() -> Non
     assert all(any("\u0900" <= ch <= "\u097f" for ch in (n.subject_hi or "") + (n.body_hi or "")) for n in notices)
 
 
-def test_shipped_scenarios_reach_every_final_status_but_withdrawn() -> None:
+def test_shipped_scenarios_reach_every_final_status_but_withdrawn_and_cancelled() -> None:
     reached = {d["expect"].get("status") for (process, _), d in DOCUMENTS.items() if process == "enrollment"}
-    assert set(FINAL_STATUSES) - reached == {"withdrawn"}  # withdrawing cancels; it is no end event
+    assert set(FINAL_STATUSES) - reached == {"withdrawn", "cancelled"}  # both cancel; neither is an end event
 
 
 def _choices(form: str, field: str) -> list[str]:

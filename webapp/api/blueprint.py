@@ -13,6 +13,7 @@ from webapp.api import (  # noqa: E402, F401 - route modules register themselves
     coupons,
     forms,
     incidents,
+    monitor,
     notifications,
     openapi,
     payments,

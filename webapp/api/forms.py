@@ -39,7 +39,8 @@ def put_form(filename: str) -> Any:
     content = request.get_data(cache=False)
     if len(content) > MAX_FORM_BYTES:
         raise TooLarge(f"The form is larger than {MAX_FORM_BYTES // 1024} KB")
-    results = deploy_form(session(), filename, content, caller().username, settings().forms_dir)
+    comment = request.args.get("comment")
+    results = deploy_form(session(), filename, content, caller().username, settings().forms_dir, comment)
     commit()
     rehearsed = {(r.process, r.name): r for result in results for r in result.scenarios}
     body = {

@@ -182,6 +182,24 @@ DEPLOYED = {
     "required": ["key", "version", "scenarios"],
 }
 
+VALIDATION = {
+    "type": "object",
+    "properties": {
+        "key": S,
+        "valid": B,
+        "changed": B,
+        "problems": {"type": "array", "items": {"type": "object", "properties": {"element": S, "message": S}}},
+        "scenarios": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {"name": S, "process": S, "passed": B, "step": I, "element": S, "message": S},
+            },
+        },
+    },
+    "required": ["valid", "problems", "scenarios"],
+}
+
 # The shape engine/bpmn/scenario_format.py reads (it explains each field).
 SCENARIO = {
     "type": "object",
@@ -620,7 +638,8 @@ DOCUMENT: dict[str, Any] = {
             "get": _op("Every version of every process (process_owner, dopt)", e403="not allowed"),
             "post": _op(
                 "Deploy a BPMN file, alone or with its forms (process_owner); every scenario of every "
-                "process it touches is rehearsed first",
+                "process it touches is rehearsed first. A comment (at most 500 characters: why this version) "
+                "is the query argument `comment` with an XML body, or the field `comment` of a multipart body",
                 ok="201",
                 body={
                     "application/xml": {"schema": S},
@@ -634,6 +653,7 @@ DOCUMENT: dict[str, Any] = {
                                     "items": {"type": "string", "format": "binary"},
                                     "description": "form files, each under its file name (x.schema.json)",
                                 },
+                                "comment": S,
                             },
                             "required": ["bpmn"],
                         }
@@ -644,6 +664,64 @@ DOCUMENT: dict[str, Any] = {
                 e403="not a process owner",
                 e413="too large",
                 e422="refused: details lists each reason (element and rule, or scenario, step and element)",
+            ),
+        },
+        "/process-definitions/validate": {
+            "post": _op(
+                "Run the whole deploy check (rules, forms, every scenario) on a BPMN file without deploying it "
+                "(process_owner); the same body as a deploy",
+                body={
+                    "application/xml": {"schema": S},
+                    "multipart/form-data": {
+                        "schema": {
+                            "type": "object",
+                            "properties": {
+                                "bpmn": {"type": "string", "format": "binary"},
+                                "form": {"type": "array", "items": {"type": "string", "format": "binary"}},
+                            },
+                            "required": ["bpmn"],
+                        }
+                    },
+                },
+                answer=VALIDATION,
+                e403="not a process owner",
+                e413="too large",
+                e422="the multipart body is not complete",
+            ),
+        },
+        "/process-definitions/instructions-preview": {
+            "post": _op(
+                "A user task's instructionsForEndUser rendered as a task would show them, with sample data: "
+                "`data`, or the start data of the stored scenario `scenario` of `process`, else an eligible "
+                "officer's (process_owner)",
+                body=_json({"template": S, "data": {"type": "object"}, "process": S, "scenario": S}, ["template"]),
+                answer={"type": "object", "properties": {"text": S, "data": {"type": "object"}}},
+                e403="not a process owner",
+                e404="no such scenario",
+                e422="no template, a template too long, or data that is not an object",
+            ),
+        },
+        "/process-definitions/{key}/versions": {
+            "parameters": [_path_param("key", S)],
+            "get": _op(
+                "Every version of a process, newest first, with its comment and how many live applications "
+                "run on it (process_owner, dopt)",
+                e403="not allowed",
+                e404="not deployed",
+            ),
+        },
+        "/process-definitions/{key}/versions/{version}/rollback": {
+            "parameters": [_path_param("key", S), _path_param("version", I)],
+            "post": _op(
+                "Deploy that version's XML and forms again as the newest version, through the normal deploy and "
+                "its checks; the reason is the new version's comment (process_owner)",
+                ok="201",
+                body=_json({"reason": S}, ["reason"]),
+                answer=DEPLOYED,
+                e403="not a process owner",
+                e404="no such version",
+                e409="that version is what the newest version already is",
+                e422="no reason, or refused: details lists each reason",
             ),
         },
         "/process-definitions/{key}/versions/{version}": {
@@ -672,7 +750,8 @@ DOCUMENT: dict[str, Any] = {
             "get": _op("A deployed form's JSON Schema, as deployed", e403="not allowed", e404="no process uses it"),
             "put": _op(
                 "Deploy a changed form (process_owner): a new version, same XML, of every process whose newest "
-                "version uses it; checked and rehearsed as a deploy (201; 200 when unchanged)",
+                "version uses it; checked and rehearsed as a deploy (201; 200 when unchanged). The query "
+                "argument `comment` is kept with the new versions",
                 body={"application/json": {"schema": {"type": "object"}}},
                 e403="not a process owner",
                 e404="no deployed process uses the form",
@@ -726,6 +805,67 @@ DOCUMENT: dict[str, Any] = {
                 e404="no such application",
                 e409="its position does not exist in that version, or it already runs on it",
                 e422="no such version, or no reason",
+            ),
+        },
+        "/applications/{id}/migrate/preview": {
+            "parameters": [ID],
+            "post": _op(
+                "What migrating would change, found by a dry run that saves nothing (process_owner)",
+                body=_json({"version": I, "process": S}, ["version"]),
+                answer={
+                    "type": "object",
+                    "properties": {
+                        "from": {"type": "object"},
+                        "to": {"type": "object"},
+                        "changed": {"type": "array", "items": S},
+                        "timers": {"type": "object"},
+                    },
+                },
+                e403="not a process owner",
+                e404="no such application",
+                e409="the migration would be refused (the reason says why)",
+                e422="no such version",
+            ),
+        },
+        "/applications/{id}/cancel": {
+            "parameters": [ID],
+            "post": _op(
+                "Stop the application for good: its process is cancelled, its status becomes cancelled "
+                "(dopt, process_owner)",
+                body=_json({"reason": S}, ["reason"]),
+                e403="not dopt or a process owner",
+                e404="no such application",
+                e409="already final",
+                e422="no reason, or the cancellation failed (step_failed)",
+            ),
+        },
+        "/monitor/applications": {
+            "get": {
+                **_op(
+                    "Applications by process, version, status, course run, CCA, open incident and age at their "
+                    "current step, longest wait first (dopt, process_owner); paged",
+                    e403="not dopt or a process owner",
+                    e422="a filter, page or per_page not usable",
+                ),
+                "parameters": [
+                    {"name": "process", "in": "query", "schema": S},
+                    {"name": "version", "in": "query", "schema": I, "description": "with process"},
+                    {"name": "status", "in": "query", "schema": S},
+                    {"name": "run", "in": "query", "schema": I},
+                    {"name": "cca", "in": "query", "schema": S},
+                    {"name": "incident", "in": "query", "schema": {"enum": ["0", "1"]}},
+                    {"name": "min_age_days", "in": "query", "schema": I},
+                    *PAGING,
+                ],
+            }
+        },
+        "/monitor/applications/{id}": {
+            "parameters": [ID],
+            "get": _op(
+                "One application's process: each element's state (completed, active, failed) and runs, per process "
+                "and version; its process data, incident and history (dopt, process_owner)",
+                e403="not dopt or a process owner",
+                e404="no such application",
             ),
         },
         "/applications/{id}/suspend": {

@@ -11,6 +11,7 @@ from engine.access import can_operate, can_see_coupon, can_see_payment
 from engine.bpmn.rehearsal import ScenarioResult
 from engine.definitions import DeployResult
 from engine.history import describe
+from engine.incidents import HELD_UP
 from engine.models import (
     CCA,
     Application,
@@ -27,10 +28,14 @@ from engine.models import (
 )
 from engine.services.accounts import is_locked
 from engine.services.incidents import open_incident_of
+from engine.services.instance_trace import InstanceView
+from engine.services.monitor import MonitorRow
 from engine.services.payments import payment_json, payments_of
 from engine.services.process_forms import DeployedForm
+from engine.services.process_versions import ValidationReport, VersionRow
 from engine.services.queries import ProcessOf, histories, open_tasks_of, processes_of
 from engine.services.reference import run_summary
+from engine.services.repair import MigrationPreview
 
 
 def timestamp(moment: datetime | None) -> str | None:
@@ -59,9 +64,6 @@ def applications_json(session: Session, applications: list[Application], viewer:
         )
         for a in applications
     ]
-
-
-HELD_UP = "A problem on DoPT's side holds this application up; DoPT has been told and will set it right."
 
 
 def _application(
@@ -244,6 +246,96 @@ def definition_json(definition: ProcessDefinition) -> dict[str, Any]:
         "deployed_at": timestamp(definition.deployed_at),
         "deployed_by": definition.deployed_by,
         "sha256": definition.sha256,
+        "comment": definition.comment,
+        "restores_version": definition.restores_version,
+    }
+
+
+def version_json(row: VersionRow) -> dict[str, Any]:
+    """A version on the versions page: the definition, and how many live applications run on it."""
+    return {**definition_json(row.definition), "applications": row.applications}
+
+
+def validation_json(report: ValidationReport) -> dict[str, Any]:
+    """What a deploy of the diagram would do: each problem with its element, each scenario rehearsed."""
+    return {
+        "key": report.key,
+        "valid": report.valid,
+        "changed": report.changed,
+        "problems": [{"element": problem.element, "message": problem.message} for problem in report.problems],
+        "scenarios": [
+            {
+                **scenario_result_json(checked.result),
+                "step": checked.result.step,
+                "element": checked.element,
+                "message": None if checked.result.passed else checked.result.describe(),
+            }
+            for checked in report.scenarios
+        ],
+    }
+
+
+def monitor_row_json(row: MonitorRow) -> dict[str, Any]:
+    """An application as the instance monitor lists it (operators only: the incident's error is shown)."""
+    application = row.application
+    profile = application.officer.officer
+    incident = row.incident
+    return {
+        "application_id": application.id,
+        "officer": profile.full_name if profile else application.officer.username,
+        "course": application.course_code,
+        "course_run_id": application.course_run_id,
+        "cca": application.cca_code,
+        "status": application.status,
+        "process": _process(row.process),
+        "open_tasks": list(row.open_tasks),
+        "waiting_since": timestamp(row.waiting_since),
+        "incident": incident_json(incident) if incident else None,
+    }
+
+
+def instance_json(view: InstanceView) -> dict[str, Any]:
+    """An application's process for operators: the state of each element of each process it runs,
+    its process data, the incident and the history."""
+    return {
+        "application_id": view.application.id,
+        "status": view.application.status,
+        "process": _process(view.process),
+        "processes": [
+            {
+                "key": trace.key,
+                "version": trace.version,
+                "elements": {
+                    element: {"state": state.state, "runs": state.runs} for element, state in trace.elements.items()
+                },
+            }
+            for trace in view.processes
+        ],
+        "data": view.data,
+        "problem": view.problem,
+        "open_tasks": view.open_tasks,
+        "incident": incident_json(view.incident) if view.incident else None,
+        "versions": view.versions,
+        "history": [
+            {
+                "at": timestamp(entry.at),
+                "actor": entry.actor,
+                "action": entry.action,
+                "task": entry.task,
+                "reason": (entry.detail or {}).get("reason"),
+            }
+            for entry in view.history
+        ],
+    }
+
+
+def migration_preview_json(preview: MigrationPreview) -> dict[str, Any]:
+    """What a migration would change, found by a dry run."""
+    return {
+        "from": preview.versions_from,
+        "to": preview.versions_to,
+        "changed": preview.changed,
+        "timers": preview.timers,
     }
 
 

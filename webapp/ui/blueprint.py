@@ -7,7 +7,9 @@ from flask import Blueprint
 from webapp.ui.accounts.blueprint import accounts
 from webapp.ui.admin.blueprint import admin
 from webapp.ui.coupons.blueprint import coupons
+from webapp.ui.form_schemas.blueprint import form_schemas
 from webapp.ui.inbox.blueprint import inbox
+from webapp.ui.monitor.blueprint import monitor
 from webapp.ui.notifications.blueprint import notifications
 from webapp.ui.payments.blueprint import payments
 from webapp.ui.portal.blueprint import portal
@@ -15,5 +17,17 @@ from webapp.ui.processes.blueprint import processes
 from webapp.ui.profile.blueprint import profile
 
 ui = Blueprint("ui", __name__)
-for child in (accounts, portal, inbox, notifications, processes, admin, profile, coupons, payments):
+for child in (
+    accounts,
+    portal,
+    inbox,
+    notifications,
+    processes,
+    admin,
+    profile,
+    coupons,
+    payments,
+    form_schemas,
+    monitor,
+):
     ui.register_blueprint(child)

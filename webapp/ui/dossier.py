@@ -12,9 +12,10 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from engine.access import can_see_coupon, can_see_payment, can_work_task
-from engine.models import CCA, Application, AuditEntry, HumanTask, Notification, Officer, Payment, User
+from engine.access import can_operate, can_see_coupon, can_see_payment, can_work_task
+from engine.models import CCA, Application, AuditEntry, HumanTask, Incident, Notification, Officer, Payment, User
 from engine.services.decisions import DecisionFacts, Document, decision_facts
+from engine.services.incidents import open_incident_of
 from engine.services.notifications import notifications_about
 from engine.services.payments import payments_of
 from engine.services.process_data import application_data
@@ -25,7 +26,11 @@ from webapp.ui.labels import StatusWords, status_words
 
 @dataclass(frozen=True)
 class Dossier:
-    """One application as the viewer may see it."""
+    """One application as the viewer may see it.
+
+    `incident` is the application's open incident: DoPT's operators and the process owners
+    (`sees_errors`) see its error; everyone else is told plainly that DoPT holds it up.
+    """
 
     application: Application
     profile: Officer | None
@@ -40,6 +45,8 @@ class Dossier:
     may_withdraw: bool
     status: StatusWords
     may_see_claim: bool
+    incident: Incident | None
+    sees_errors: bool
 
     @property
     def eligibility(self) -> dict[str, Any]:
@@ -97,4 +104,6 @@ def build_dossier(
         may_withdraw=own and not is_final(application.status),
         status=status_words(application.status, entries, [task.name for task in tasks]),
         may_see_claim=may_see_claim or data is not None,
+        incident=open_incident_of(session, [application.id]).get(application.id),
+        sees_errors=can_operate(viewer),
     )

@@ -20,7 +20,7 @@ from flask_babel import gettext as _
 
 from engine.models import CourseRun
 from webapp.ui import labels
-from webapp.ui.i18n import render
+from webapp.ui.i18n import data_text, render
 
 DATE_PATTERN = "dd-MM-yyyy"
 DAY_FORMAT = "%d-%m-%Y"
@@ -112,9 +112,11 @@ def init_app(app: Flask) -> None:
         exam_result=labels.exam_result,
         message=render,
         month=month,
+        data_text=data_text,
     )
     app.jinja_env.globals.update(
         status_tone=labels.status_tone,
         status_explanation=labels.status_explanation,
         history_line=labels.history_line,
+        held_up_text=labels.held_up_text,
     )

@@ -15,10 +15,12 @@ from typing import Any
 from flask_babel import get_translations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectMultipleField, StringField
+from wtforms import BooleanField, SelectMultipleField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from engine.i18n import N_
+from engine.services.repair import MAX_REASON
 from webapp.ui.formatting import DAY_FORMAT
 
 WTFORMS_MESSAGES = (
@@ -96,3 +98,23 @@ class ChoicesField(SelectMultipleField):  # type: ignore[misc]
 
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
+
+
+class ReasonForm(Form):
+    """Why an operator or a process owner does something to an application or a process (a
+    retry, a suspension, a rollback): it goes into the history."""
+
+    reason = TextAreaField(
+        _l("Reason"),
+        description=_l("It goes into the history with your name. At most 500 characters."),
+        validators=[
+            DataRequired(message=_l("Give a reason.")),
+            Length(max=MAX_REASON, message=_l("At most 500 characters.")),
+        ],
+    )
+
+
+class ConfirmedReasonForm(ReasonForm):
+    """A reason, and the confirmation asked before anything that cannot simply be undone."""
+
+    confirm = BooleanField(_l("I am sure"), validators=[DataRequired(message=_l("Tick the box to confirm."))])

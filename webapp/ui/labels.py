@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from engine import history
 from engine.i18n import N_
+from engine.incidents import HELD_UP
 from engine.models import AuditEntry, Coupon, HumanTask
 from engine.rules import SERVICES
 from engine.services.coupons import coupon_state
@@ -86,6 +87,11 @@ def status_explanation(status: str) -> str:
     """What the status means and what happens next, in the reader's language."""
     explanation = explain_status(status)
     return render(explanation) if explanation else ""
+
+
+def held_up_text() -> str:
+    """What everyone but DoPT's operators is told of an open incident, in the reader's language."""
+    return engine_text(HELD_UP)
 
 
 def status_tone(status: str) -> str:

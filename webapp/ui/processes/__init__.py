@@ -1,1 +1,2 @@
-"""Deployed process definitions, with their diagrams (for process owners and DoPT)."""
+"""Deployed process definitions for process owners and DoPT: their versions and diagrams, the
+comparison of two versions, rollback, and the BPMN editor."""

@@ -6,4 +6,4 @@ from flask import Blueprint
 
 processes = Blueprint("processes", __name__)
 
-from webapp.ui.processes import views  # noqa: E402, F401 - registers the routes
+from webapp.ui.processes import versions, views  # noqa: E402, F401 - registers the routes

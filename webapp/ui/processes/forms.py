@@ -1,4 +1,4 @@
-"""The deploy form of the BPMN editor: the XML, the confirmation, and the version edited."""
+"""The deploy form of the BPMN editor: the XML, the comment, the confirmation, and the version edited."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, HiddenField, IntegerField, TextAreaField
 
+from engine.definitions import MAX_COMMENT
 from engine.validation import MAX_XML_BYTES
 from webapp.ui.forms import Form
 
@@ -18,6 +19,7 @@ class DeployForm(Form):
     key = HiddenField()
     version = IntegerField(default=0)
     xml = TextAreaField(_l("BPMN XML"))
+    comment = TextAreaField(_l("Comment: why this version"))
     confirm = BooleanField(_l("I understand this changes the process for new applications"), false_values=("", "no"))
 
     def __init__(self, **kwargs: Any) -> None:
@@ -34,8 +36,13 @@ class DeployForm(Form):
     def xml_bytes(self) -> bytes:
         return self.xml_text.encode("utf-8")
 
-    def check(self) -> bool:
-        """Fill `problems` with what stops the deploy; True when there is none."""
+    @property
+    def comment_text(self) -> str | None:
+        """The comment as given (None when left empty)."""
+        return (self.comment.data or "").strip() or None
+
+    def check(self, confirming: bool = True) -> bool:
+        """Fill `problems` with what stops the deploy (or, not `confirming`, the check); True when there is none."""
         self.key.data = (self.key.data or "").strip()
         if self.version.data is None:
             self.version.data = 0
@@ -51,6 +58,10 @@ class DeployForm(Form):
             )
         elif not self.xml_text.strip():
             self.problems.append(_("%(label)s: enter the BPMN XML of the process.", label=self.xml.label.text))
-        if not self.confirm.data:
+        if len(self.comment_text or "") > MAX_COMMENT:
+            self.problems.append(
+                _("%(label)s: at most %(count)d characters.", label=self.comment.label.text, count=MAX_COMMENT)
+            )
+        if confirming and not self.confirm.data:
             self.problems.append(_("Tick “%(label)s” to deploy.", label=self.confirm.label.text))
         return not self.problems

@@ -1,28 +1,41 @@
-"""Every deployed version of every process, one version's diagram (bpmn-js viewer), and the
-BPMN editor (bpmn-js modeler) with which process owners deploy a new version."""
+"""The deployed processes, one version's diagram (bpmn-js viewer), and the BPMN editor (bpmn-js
+modeler with a properties panel) with which process owners check and deploy a new version."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, flash, redirect, render_template, request, url_for
+from flask import Response, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from sqlalchemy import select
 
 from engine.definitions import deploy as deploy_definition
 from engine.definitions import get_definition, latest_definitions
-from engine.errors import DeployRefused
+from engine.errors import DeployRefused, Invalid
 from engine.models import ProcessDefinition
+from engine.services.process_forms import deployed_forms
+from engine.services.process_versions import (
+    ValidationReport,
+    instructions_preview,
+    list_processes,
+    scenario_names,
+    validate_diagram,
+)
+from engine.statuses import ALL_STATUSES
 from engine.validation import MAX_XML_BYTES
+from webapp.api.presenters import validation_json
+from webapp.api.request_data import json_object
 from webapp.core.database import commit, session, settings
 from webapp.ui.identity import require_any_role, signed_in, viewer
+from webapp.ui.labels import status_label
 from webapp.ui.processes.blueprint import processes
 from webapp.ui.processes.forms import DeployForm
+from webapp.ui.script_texts import EDITOR, script_texts
 
 READERS = ("process_owner", "dopt")
 EDITORS = ("process_owner",)
 # The deploy form carries a whole BPMN file; room for the largest allowed and the other fields.
 DEPLOY_FORM_BYTES = MAX_XML_BYTES + 64 * 1024
+_LARGE_FORMS = ("ui.processes.deploy", "ui.processes.check")
 
 
 @processes.before_app_request
@@ -31,7 +44,7 @@ def _room_for_bpmn() -> None:
 
     An app-wide hook, registered before Flask-WTF's CSRF check (which reads the form).
     """
-    if request.endpoint == "ui.processes.deploy":
+    if request.endpoint in _LARGE_FORMS:
         request.max_form_memory_size = DEPLOY_FORM_BYTES
 
 
@@ -39,8 +52,7 @@ def _room_for_bpmn() -> None:
 @signed_in
 def definitions() -> Any:
     require_any_role(*READERS)
-    query = select(ProcessDefinition).order_by(ProcessDefinition.key, ProcessDefinition.version.desc())
-    return render_template("processes/list.html", definitions=session().scalars(query).all(), can_edit=_can_edit())
+    return render_template("processes/list.html", rows=list_processes(session(), viewer()), can_edit=_can_edit())
 
 
 @processes.get("/processes/<key>/<int:version>")
@@ -75,7 +87,14 @@ def deploy() -> Any:
         return _editor(form, submitted=True), 413 if form.too_large else 422
     try:
         # The editor's text is Unicode, sent as UTF-8 whatever its XML declaration still says.
-        result = deploy_definition(session(), form.xml_bytes, viewer().username, settings().forms_dir, charset="utf-8")
+        result = deploy_definition(
+            session(),
+            form.xml_bytes,
+            viewer().username,
+            settings().forms_dir,
+            charset="utf-8",
+            comment=form.comment_text,
+        )
     except DeployRefused as refused:
         session().rollback()
         form.problems = list(refused.details) or [refused.message]
@@ -97,14 +116,64 @@ def deploy() -> Any:
     return redirect(url_for("ui.processes.diagram", key=result.key, version=result.version))
 
 
-def _editor(form: DeployForm, submitted: bool) -> str:
-    latest = latest_definitions(session()).get(form.key.data)
+@processes.post("/processes/check")
+@signed_in
+def check() -> Any:
+    """Deploy's whole check without deploying: JSON for the editor's script, the editor page without it."""
+    require_any_role(*EDITORS)
+    form = DeployForm()
+    if not form.check(confirming=False):
+        if _wants_json():
+            raise Invalid(form.problems[0], {"xml": form.problems[0]})
+        return _editor(form, submitted=True), 413 if form.too_large else 422
+    report = validate_diagram(session(), viewer(), form.xml_bytes, settings().forms_dir, charset="utf-8")
+    if _wants_json():
+        return jsonify(validation_json(report))
+    return _editor(form, submitted=True, report=report)
+
+
+@processes.post("/processes/instructions-preview")
+@signed_in
+def preview_instructions() -> Any:
+    """A user task's instructions rendered with sample data, for the editor's properties panel (JSON)."""
+    require_any_role(*EDITORS)
+    body = json_object(allowed={"template", "data", "process", "scenario"}, required={"template"})
+    text, _data = instructions_preview(
+        session(), viewer(), body["template"], body.get("data"), body.get("process"), body.get("scenario")
+    )
+    return jsonify({"text": text})
+
+
+def _wants_json() -> bool:
+    return request.accept_mimetypes.best == "application/json"
+
+
+def _editor(form: DeployForm, submitted: bool, report: ValidationReport | None = None) -> str:
+    latest = latest_definitions(session())
+    newest = latest.get(form.key.data)
     return render_template(
         "processes/editor.html",
         form=form,
         submitted=submitted,
-        newest_version=latest.version if latest else None,
+        report=report,
+        newest_version=newest.version if newest else None,
+        page_data=_editor_data(sorted(latest)),
     )
+
+
+def _editor_data(process_keys: list[str]) -> dict[str, Any]:
+    """What the editor's script needs: the choices of the properties panel, its addresses, its texts."""
+    return {
+        "choices": {
+            "forms": [form.filename for form in deployed_forms(session())],
+            "statuses": [{"value": status, "label": status_label(status)} for status in ALL_STATUSES],
+            "processes": process_keys,
+            "scenarios": [{"process": key, "name": name} for key, name in scenario_names(session())],
+            "previewUrl": url_for("ui.processes.preview_instructions"),
+        },
+        "validateUrl": url_for("ui.processes.check"),
+        "labels": script_texts(EDITOR),
+    }
 
 
 def _can_edit() -> bool:

@@ -1,23 +1,41 @@
-// The BPMN editor of process owners: the bpmn-js modeler (served from /static/vendor) over
-// a plain form. Without JavaScript the form's "BPMN XML" textarea is the editor; with it,
-// the modeler writes the textarea just before the form is posted.
-(function () {
-  "use strict";
-  var editor = document.getElementById("editor");
-  var form = document.getElementById("deploy-form");
-  var summary = document.getElementById("error-summary");
-  if (summary) {
-    summary.focus();
-  }
-  if (!editor || !form || typeof BpmnJS === "undefined") {
-    return;
-  }
+// The BPMN editor of process owners: the bpmn-js modeler with a properties panel fitted to this
+// engine, over a plain form. Without JavaScript the form's "BPMN XML" textarea is the editor and
+// its buttons check and deploy; with it, the modeler writes the textarea before the form is
+// posted, and "Check" shows each problem at its element without leaving the page.
+import "@bpmn-io/properties-panel/dist/assets/properties-panel.css";
+import Modeler from "bpmn-js/lib/Modeler";
+import { BpmnPropertiesPanelModule } from "bpmn-js-properties-panel";
+
+import { fetchText, pageData, translator } from "../shared/page";
+import spiffworkflow from "../shared/spiffworkflow.json";
+import { Checks } from "./checks";
+import { ElementChooser } from "./chooser";
+import IgotPropertiesProvider from "./provider";
+
+var page = pageData("editor-data");
+var t = translator(page.labels || {});
+var editor = document.getElementById("editor");
+var form = document.getElementById("deploy-form");
+var summary = document.getElementById("error-summary");
+
+if (summary) {
+  summary.focus();
+}
+
+if (editor && form) {
+  start();
+}
+
+function start() {
   var status = document.getElementById("editor-status");
   var canvasElement = document.getElementById("editor-canvas");
   var hint = document.getElementById("editor-hint");
+  var workbench = document.getElementById("editor-workbench");
   var textarea = document.getElementById("xml");
   var xmlField = document.getElementById("xml-field");
   var download = document.getElementById("download-link");
+  var checkButton = document.getElementById("check-button");
+  var csrfToken = form.querySelector("input[name=csrf_token]").value;
   var submitted = editor.getAttribute("data-source") === "submitted";
   var modeler = null;
   // A re-shown form (the deploy was refused) holds edits that are not deployed yet.
@@ -25,8 +43,10 @@
   var submitting = false;
 
   function fail(message) {
-    status.textContent = "The diagram editor could not start: " + message + ". Edit the BPMN XML below instead.";
-    canvasElement.hidden = true;
+    status.textContent = t("The diagram editor could not start: {reason}. Edit the BPMN XML below instead.", {
+      reason: message,
+    });
+    workbench.hidden = true;
     hint.hidden = true;
     xmlField.hidden = false;
   }
@@ -36,12 +56,7 @@
     if (submitted || !url) {
       return Promise.resolve(textarea.value);
     }
-    return fetch(url, { credentials: "same-origin" }).then(function (response) {
-      if (!response.ok) {
-        throw new Error("the diagram could not be loaded (" + response.status + ")");
-      }
-      return response.text();
-    });
+    return fetchText(url);
   }
 
   function currentXml() {
@@ -50,9 +65,20 @@
     });
   }
 
-  function start(xml) {
-    canvasElement.hidden = false;
-    modeler = new BpmnJS({ container: canvasElement, keyboard: { bind: true } });
+  function open(xml) {
+    workbench.hidden = false;
+    modeler = new Modeler({
+      container: canvasElement,
+      keyboard: { bind: true },
+      propertiesPanel: { parent: "#editor-panel" },
+      moddleExtensions: { spiffworkflow: spiffworkflow },
+      igot: Object.assign({ csrfToken: csrfToken }, page.choices),
+      additionalModules: [
+        BpmnPropertiesPanelModule,
+        { __init__: ["igotPropertiesProvider"], igotPropertiesProvider: ["type", IgotPropertiesProvider] },
+        { translate: ["value", t] },
+      ],
+    });
     return modeler.importXML(xml).then(function () {
       var canvas = modeler.get("canvas");
       canvas.zoom("fit-viewport");
@@ -62,6 +88,15 @@
       modeler.get("eventBus").on("commandStack.changed", function () {
         dirty = true;
       });
+      new ElementChooser(modeler, document.getElementById("element-chooser"), document.getElementById("editor-panel"), t);
+      new Checks(modeler, {
+        button: checkButton,
+        results: document.getElementById("check-results"),
+        url: page.validateUrl,
+        csrfToken: csrfToken,
+        xml: currentXml,
+        translate: t,
+      });
       xmlField.hidden = true;
       hint.hidden = false;
       status.textContent = "";
@@ -70,7 +105,6 @@
 
   form.addEventListener("submit", function (event) {
     if (!modeler || submitting) {
-      submitting = true;
       return;
     }
     event.preventDefault();
@@ -81,7 +115,7 @@
         form.submit();
       })
       .catch(function (error) {
-        status.textContent = "The diagram could not be saved: " + error.message;
+        status.textContent = t("The diagram could not be saved: {reason}", { reason: error.message });
       });
   });
 
@@ -114,8 +148,8 @@
   });
 
   loadXml()
-    .then(start)
+    .then(open)
     .catch(function (error) {
       fail(error.message);
     });
-})();
+}
