@@ -79,3 +79,8 @@ def init_app(app: Flask, settings: Settings) -> None:
     def _transactions_of_this_request() -> None:
         # A request that only reads never waits behind a step that is writing (SQLite).
         set_reading_only(request.method in ("GET", "HEAD", "OPTIONS"))
+
+    @app.teardown_request
+    def _transactions_after_this_request(_error: BaseException | None) -> None:
+        # What runs next in this thread (a test, a job) writes as usual.
+        set_reading_only(False)
