@@ -38,7 +38,7 @@ ACTIONS: dict[str, str] = {
     "completed": N_("completed the task"),
     "timer_fired": N_("noted that a deadline passed"),
     "data_changed": N_("changed the process data"),
-    "migrated": N_("moved the application to another version of the process"),
+    "migrated": N_("moved the application to another version of its process"),
     "suspended": N_("suspended the application"),
     "resumed": N_("resumed the application"),
     "incident_retried": N_("retried the step that had failed"),
@@ -100,6 +100,11 @@ def describe(entry: AuditEntry) -> Message:
             N_("%(action)s; the status is now: %(status)s"),
             {"action": what, "status": status_label(str(detail["status_after"]))},
         )
+    if entry.action == "cancelled" and isinstance(detail.get("reason"), str) and detail["reason"].strip():
+        # Cancelling ends the application: everyone who reads its history is told why.
+        what = Message(WITH_WORDS, {"action": what, "words": detail["reason"].strip()})
+    if entry.action == "data_changed" and isinstance(detail.get("changes"), dict):
+        what = Message(N_("%(action)s (%(keys)s)"), {"action": what, "keys": ", ".join(sorted(detail["changes"]))})
     return what
 
 

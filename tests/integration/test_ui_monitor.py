@@ -111,7 +111,7 @@ def test_the_officer_is_told_plainly_and_the_staff_see_the_error(
 
     assert "Held up on DoPT's side" in officers_page and "ValueError" not in officers_page
     assert (
-        "A step of this application's process failed" in staff_page and "record_approval: ValueError:no" in staff_page
+        "A step of this application's process failed" in staff_page and "record_approval: ValueError: no" in staff_page
     )
     assert f'href="/monitor/{application_id}"' in client.get(f"/applications/{application_id}").text
 
