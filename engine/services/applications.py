@@ -49,6 +49,8 @@ def submit_application(
     run = session.get(CourseRun, course_run_id)
     if run is None:
         raise Invalid("No such course run", {"course_run_id": f"course run {course_run_id} does not exist"})
+    if run.closed_at is not None:
+        raise Invalid("This course run is closed", {"course_run_id": "DoPT has closed this course run to applications"})
     # Lock the officer's row: two submissions at once must not both pass the duplicate rule.
     session.execute(select(User.id).where(User.id == user.id).with_for_update())
     application = Application(
@@ -59,6 +61,7 @@ def submit_application(
         course_code=run.course_code,
         cca_code=officer.cca_code,
         status="awaiting_cadre_approval",
+        reimbursement_cap_usd=run.reimbursement_cap_usd,
         created_at=now,
         updated_at=now,
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,10 @@ from engine.forms import validate_form
 from engine.models import Application, AuditEntry, Coupon, HumanTask, ProcessInstance, Upload, User
 from engine.rules import check_claim
 from engine.steps import advance, lock_instance
+
+# Money figures of a completed task that the audit entry keeps (USD claimed, the payment), so
+# that the money report reads them from the audit log, never from a workflow's state.
+AUDITED_FIGURES = ("amount_paid_usd", "amount_inr", "exchange_rate", "paid_on")
 
 
 def get_task(session: Session, user: User, task_id: str) -> HumanTask:
@@ -96,6 +101,7 @@ def run_completion(
     task.completed_at = now
     task.completed_by = action.actor
     decision = action.data.get("decision")
+    figures = {name: action.data[name] for name in AUDITED_FIGURES if name in action.data}
     session.add(
         AuditEntry(
             at=now,
@@ -104,7 +110,7 @@ def run_completion(
             application_id=task.application_id,
             instance_id=task.instance_id,
             task=task.name,
-            detail=({"decision": decision} if decision else {}) | (detail or {}),
+            detail=({"decision": decision} if decision else {}) | figures | (detail or {}),
         )
     )
     session.flush()
@@ -121,7 +127,7 @@ def validated_data(
     schema = task_form(session, task, forms_dir)
     if schema is None:
         return {}
-    context = {"reimbursement_cap_usd": float(application.course_run.reimbursement_cap_usd)}
+    context = {"reimbursement_cap_usd": float(claim_cap_usd(application))}
     cleaned, errors = validate_form(schema, data, context=context)
     errors.update(_upload_errors(session, schema, cleaned, application))
     errors.update(_claim_errors(session, cleaned, application, errors))
@@ -148,9 +154,21 @@ def _claim_errors(
             Application.id != application.id,
         )
     ).first()
-    cap = float(application.course_run.reimbursement_cap_usd)
+    cap = float(claim_cap_usd(application))
     verdict = check_claim(float(amount), cap, reimbursed_before is not None)
     return {} if verdict.passed else {"amount_paid_usd": verdict.reason}
+
+
+def claim_cap_usd(application: Application) -> Decimal:
+    """The reimbursement cap of the application, in USD: the run's cap on the day it was made.
+
+    DoPT may change a run's cap later; that applies to applications made after the change
+    (the application keeps its own, as its process keeps its copy of the run). Applications
+    stored before the cap was kept read the run's.
+    """
+    if application.reimbursement_cap_usd is not None:
+        return application.reimbursement_cap_usd
+    return application.course_run.reimbursement_cap_usd
 
 
 def _upload_errors(

@@ -16,6 +16,7 @@ from webapp.api import (  # noqa: E402, F401 - route modules register themselves
     processes,
     reference,
     repair,
+    reports,
     tasks,
     uploads,
 )

@@ -17,6 +17,9 @@ from engine.models import CCA, Application, AuditEntry, HumanTask, Notification,
 from engine.services.queries import history, notifications_for, open_tasks
 from engine.statuses import is_final
 
+# The application page shows the latest messages about it; the notifications page has them all.
+MESSAGES_SHOWN = 50
+
 
 @dataclass(frozen=True)
 class Dossier:
@@ -51,7 +54,7 @@ def build_dossier(session: Session, viewer: User, application: Application) -> D
         tasks_for_viewer=[task for task in tasks if can_work_task(viewer, task)],
         tasks_for_others=[task for task in tasks if not can_work_task(viewer, task)],
         coupon_code=application.coupon_code if coupon_visible else None,
-        messages=[note for note in notifications_for(session, viewer) if note.application_id == application.id],
+        messages=notifications_for(session, viewer, MESSAGES_SHOWN, application_id=application.id)[0],
         documents=_documents(session, application),
         may_withdraw=own and not is_final(application.status),
     )

@@ -7,17 +7,21 @@ from typing import Any
 from flask import Response, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 
+from engine.access import can_list_applications
 from engine.errors import Conflict, Invalid, NotFound
 from engine.models import CourseRun
+from engine.services.application_list import ApplicationFilter, list_application_rows
 from engine.services.applications import INDIA, get_application, submit_application, withdraw_application
-from engine.services.queries import list_applications, list_tasks
+from engine.services.queries import TaskFilter, list_tasks
 from engine.services.uploads import read_upload
 from engine.statuses import SUBMITTED
 from webapp.core.database import commit, now, session, settings
+from webapp.core.paging import MAX_PER_PAGE, requested_page
 from webapp.ui.dossier import build_dossier
 from webapp.ui.fields import attach_errors, form_fields
 from webapp.ui.i18n import engine_text
 from webapp.ui.identity import current_user, is_staff, require_any_role, signed_in, viewer
+from webapp.ui.paging import Pager
 from webapp.ui.portal.blueprint import portal
 from webapp.ui.portal.catalogue import catalogue
 from webapp.ui.portal.forms import ApplyForm, WithdrawForm
@@ -78,9 +82,13 @@ def apply(run_id: int) -> Any:
 @signed_in
 def applications() -> Any:
     user = viewer()
-    mine = list_applications(session(), user)
-    waiting = [task for task in list_tasks(session(), user) if task.role == "officer"]
-    return render_template("portal/applications.html", applications=mine, tasks=waiting)
+    if not user.has_role("officer") and can_list_applications(user):
+        return redirect(url_for("ui.applications.all_applications"))
+    page = requested_page()
+    mine, total = list_application_rows(session(), user, ApplicationFilter(officer_id=user.id), page.size, page.offset)
+    # An officer has a task or two at a time; the cap only guards against the unthinkable.
+    waiting = list_tasks(session(), user, TaskFilter(role="officer"), MAX_PER_PAGE)
+    return render_template("portal/applications.html", applications=mine, pager=Pager(page, total), tasks=waiting)
 
 
 @portal.get("/applications/<int:application_id>")

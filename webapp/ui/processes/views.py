@@ -7,15 +7,16 @@ from typing import Any
 
 from flask import Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from sqlalchemy import select
 
 from engine.definitions import deploy as deploy_definition
-from engine.definitions import get_definition, latest_definitions
+from engine.definitions import get_definition, latest_definitions, list_definitions
 from engine.errors import DeployRefused
 from engine.models import ProcessDefinition
 from engine.validation import MAX_XML_BYTES
 from webapp.core.database import commit, session, settings
+from webapp.core.paging import requested_page
 from webapp.ui.identity import require_any_role, signed_in, viewer
+from webapp.ui.paging import Pager
 from webapp.ui.processes.blueprint import processes
 from webapp.ui.processes.forms import DeployForm
 
@@ -39,8 +40,9 @@ def _room_for_bpmn() -> None:
 @signed_in
 def definitions() -> Any:
     require_any_role(*READERS)
-    query = select(ProcessDefinition).order_by(ProcessDefinition.key, ProcessDefinition.version.desc())
-    return render_template("processes/list.html", definitions=session().scalars(query).all(), can_edit=_can_edit())
+    page = requested_page()
+    rows, total = list_definitions(session(), page.size, page.offset, newest_first=True)
+    return render_template("processes/list.html", definitions=rows, pager=Pager(page, total), can_edit=_can_edit())
 
 
 @processes.get("/processes/<key>/<int:version>")
