@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from engine.access import visible_applications
 from engine.errors import Invalid
+from engine.i18n import N_
 from engine.models import CCA, Application, Course, CourseRun, Incident, Officer, User
 from engine.services.catalogue import AnySelect, count_of
 from engine.statuses import ALL_STATUSES
@@ -39,7 +40,7 @@ FILTER_ARGS = (
     "sort",
     "order",
 )
-MAX_SEARCH = 100
+MAX_SEARCH = 100  # characters; the message below says so
 
 
 @dataclass(frozen=True)
@@ -109,25 +110,25 @@ def application_filter(args: Mapping[str, str], day_first: bool) -> ApplicationF
     fields: dict[str, str] = {}
     search = (args.get("q") or "").strip()
     if len(search) > MAX_SEARCH:
-        fields["q"] = f"At most {MAX_SEARCH} characters"
+        fields["q"] = N_("At most 100 characters")
     run_id = _whole(args.get("course_run_id"), "course_run_id", fields)
     statuses = tuple(part.strip() for part in (args.get("status") or "").split(",") if part.strip())
     unknown = [status for status in statuses if status not in ALL_STATUSES]
     if unknown:
-        fields["status"] = f"Unknown status {unknown[0]!r}"
+        fields["status"] = N_("Not a status of the programme")
     has_incident = _yes_no(args.get("has_incident"), fields)
     submitted_from = _day(args.get("submitted_from"), "submitted_from", day_first, fields)
     submitted_to = _day(args.get("submitted_to"), "submitted_to", day_first, fields)
     if submitted_from and submitted_to and submitted_to < submitted_from:
-        fields["submitted_to"] = "The last day comes on or after the first"
+        fields["submitted_to"] = N_("The last day comes on or after the first")
     sort = args.get("sort") or "submitted"
     if sort not in SORTS:
-        fields["sort"] = "One of: " + ", ".join(SORTS)
+        fields["sort"] = N_("One of: submitted, updated, status, officer")
     order = args.get("order") or "desc"
     if order not in ORDERS:
-        fields["order"] = "asc or desc"
+        fields["order"] = N_("asc or desc")
     if fields:
-        raise Invalid("Some filters cannot be used", fields)
+        raise Invalid(N_("Some filters cannot be used"), fields)
     return ApplicationFilter(
         search=search or None,
         course=(args.get("course") or "").strip() or None,
@@ -282,7 +283,7 @@ def _whole(text: str | None, name: str, fields: dict[str, str]) -> int | None:
         return None
     text = text.strip()
     if not text.isascii() or not text.isdigit() or len(text) > 9:
-        fields[name] = "A whole number"
+        fields[name] = N_("A whole number")
         return None
     return int(text)
 
@@ -295,7 +296,7 @@ def _yes_no(text: str | None, fields: dict[str, str]) -> bool | None:
         return True
     if value in ("0", "false", "no"):
         return False
-    fields["has_incident"] = "1 (yes) or 0 (no)"
+    fields["has_incident"] = N_("1 (yes) or 0 (no)")
     return None
 
 
@@ -305,7 +306,7 @@ def _day(text: str | None, name: str, day_first: bool, fields: dict[str, str]) -
         return None
     parsed = parse_day(value, day_first)
     if parsed is None:
-        fields[name] = "Enter a date as DD-MM-YYYY" if day_first else "Enter a date as YYYY-MM-DD"
+        fields[name] = N_("Enter a date as DD-MM-YYYY") if day_first else N_("Enter a date as YYYY-MM-DD")
     return parsed
 
 

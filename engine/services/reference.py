@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from engine.errors import Conflict, Invalid, NotFound
+from engine.i18n import N_
 from engine.models import CCA, Course, CourseRun, User
 from engine.services.people import parse_date
 
@@ -106,11 +107,11 @@ def create_course(session: Session, body: Any) -> Course:
     fields = _reject_unknown(body, {"code", "title", "prerequisites"})
     code = _text(body, "code", 16, fields)
     if code and not COURSE_CODE.match(code):
-        fields["code"] = "Use 2 to 16 capital letters, digits or '-'"
+        fields["code"] = N_("Use 2 to 16 capital letters, digits or '-'")
     title = _text(body, "title", 200, fields)
     prerequisites = _prerequisites(body.get("prerequisites", ""), fields)
     if fields:
-        raise Invalid("The course has errors", fields)
+        raise Invalid(N_("The course has errors"), fields)
     if session.get(Course, code) is not None:
         raise Conflict(f"course {code} exists")
     course = Course(code=code, title=title, prerequisites=prerequisites)
@@ -133,7 +134,7 @@ def update_course(session: Session, code: str, body: Any) -> Course:
     if "prerequisites" in body:
         prerequisites = _prerequisites(body["prerequisites"], fields)
     if fields:
-        raise Invalid("The course has errors", fields)
+        raise Invalid(N_("The course has errors"), fields)
     if "title" in body:
         course.title = title
     if "prerequisites" in body:
@@ -144,7 +145,7 @@ def update_course(session: Session, code: str, body: Any) -> Course:
 
 def _prerequisites(value: Any, fields: dict[str, str]) -> str:
     if not isinstance(value, str) or len(value) > 2000:
-        fields["prerequisites"] = "Text of at most 2000 characters"
+        fields["prerequisites"] = N_("Text of at most 2000 characters")
         return ""
     return value.strip()
 
@@ -192,7 +193,7 @@ def update_course_run(session: Session, run_id: int, body: Any) -> CourseRun:
     if run is None:
         raise NotFound(f"course run {run_id} not found")
     if run.closed_at is not None:
-        raise Conflict("the course run is closed; a closed run is kept as it was")
+        raise Conflict(N_("the course run is closed; a closed run is kept as it was"))
     fields = _reject_unknown(body, set(RUN_FIELDS) - {"course"})
     merged = run_summary(run) | dict(body)
     values = _checked_run(session, merged, fields)
@@ -211,7 +212,7 @@ def close_course_run(session: Session, user: User, run_id: int, now: datetime) -
     if run is None:
         raise NotFound(f"course run {run_id} not found")
     if run.closed_at is not None:
-        raise Conflict("the course run is already closed")
+        raise Conflict(N_("the course run is already closed"))
     run.closed_at = now
     run.closed_by = user.username
     session.flush()
@@ -227,27 +228,27 @@ def _checked_run(session: Session, body: dict[str, Any], fields: dict[str, str])
     """
     course = body.get("course")
     if not isinstance(course, str) or session.get(Course, course) is None:
-        fields["course"] = "No such course"
+        fields["course"] = N_("No such course")
     dates: dict[str, date | None] = {}
     for name in RUN_DATES:
         dates[name] = parse_date(body.get(name))
         if dates[name] is None:
-            fields[name] = "Enter a date as YYYY-MM-DD"
+            fields[name] = N_("Enter a date as YYYY-MM-DD")
     for name in EXAM_DATES:
         value = body.get(name)
         dates[name] = None if value in (None, "") else parse_date(value)
         if value not in (None, "") and dates[name] is None:
-            fields[name] = "Enter a date as YYYY-MM-DD"
+            fields[name] = N_("Enter a date as YYYY-MM-DD")
     starts, closes, ends = dates["starts_on"], dates["registration_closes_on"], dates["ends_on"]
     if starts and closes and closes > starts:
-        fields["registration_closes_on"] = "Registration must close on or before the start date"
+        fields["registration_closes_on"] = N_("Registration must close on or before the start date")
     if starts and ends and ends <= starts:
-        fields["ends_on"] = "The run must end after it starts"
+        fields["ends_on"] = N_("The run must end after it starts")
     _check_exam_window(body, dates, fields)
     fee = _amount(body.get("fee_usd"), DEFAULT_FEE_USD, "fee_usd", fields)
     cap = _amount(body.get("reimbursement_cap_usd"), DEFAULT_CAP_USD, "reimbursement_cap_usd", fields)
     if fields:
-        raise Invalid("The course run has errors", fields)
+        raise Invalid(N_("The course run has errors"), fields)
     return {"course_code": course, **dates, "fee_usd": fee, "reimbursement_cap_usd": cap}
 
 
@@ -256,12 +257,12 @@ def _check_exam_window(body: dict[str, Any], dates: dict[str, date | None], fiel
     given = [name for name in EXAM_DATES if body.get(name) not in (None, "")]
     if len(given) == 1:
         missing = next(name for name in EXAM_DATES if name not in given)
-        fields.setdefault(missing, "Give both days of the exam window, or neither")
+        fields.setdefault(missing, N_("Give both days of the exam window, or neither"))
         return
     if opens and starts and opens <= starts:
-        fields.setdefault("exam_starts_on", "The exam window opens after the run starts")
+        fields.setdefault("exam_starts_on", N_("The exam window opens after the run starts"))
     if opens and closes and closes < opens:
-        fields.setdefault("exam_ends_on", "The exam window closes on or after the day it opens")
+        fields.setdefault("exam_ends_on", N_("The exam window closes on or after the day it opens"))
 
 
 def _amount(value: Any, default: Decimal, name: str, fields: dict[str, str]) -> Decimal:
@@ -269,15 +270,15 @@ def _amount(value: Any, default: Decimal, name: str, fields: dict[str, str]) -> 
     if value is None:
         return default
     if isinstance(value, bool) or not isinstance(value, int | float | str):
-        fields[name] = "A positive amount in USD"
+        fields[name] = N_("A positive amount in USD")
         return default
     try:
         amount = Decimal(str(value).strip())
     except InvalidOperation:
-        fields[name] = "A positive amount in USD"
+        fields[name] = N_("A positive amount in USD")
         return default
     if not amount.is_finite() or amount <= 0 or amount > 100000:
-        fields[name] = "A positive amount in USD, at most 100000"
+        fields[name] = N_("A positive amount in USD, at most 100000")
     elif amount != amount.quantize(Decimal("0.01")):
-        fields[name] = "At most two decimals"
+        fields[name] = N_("At most two decimals")
     return amount

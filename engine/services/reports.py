@@ -195,8 +195,9 @@ def _age_between(opened: Any, now: datetime, low: int, high: int | None) -> Any:
     return and_(condition, opened > now - timedelta(days=high + 1))
 
 
-def coupon_pools(session: Session, limit: int, offset: int) -> tuple[list[CouponPool], int]:
-    """Every run's coupon pool (runs without codes show 0), the latest run first, a page of them."""
+def coupon_pools(session: Session, limit: int | None, offset: int) -> tuple[list[CouponPool], int]:
+    """Every run's coupon pool (runs without codes show 0), the latest run first: a page of them
+    (every one when `limit` is None) and how many runs there are."""
     query = (
         select(
             CourseRun.id,
@@ -307,8 +308,11 @@ def _cents(value: Any) -> Decimal:
     return Decimal(str(value or 0)).quantize(CENT)
 
 
-def dfft_priority(session: Session, cca: str | None, limit: int, offset: int) -> tuple[list[DfftOfficer], int]:
-    """Officers certified in every course of the catalogue, by name, a page of them and how many in all.
+def dfft_priority(
+    session: Session, cca: str | None, limit: int | None, offset: int
+) -> tuple[list[DfftOfficer], int]:
+    """Officers certified in every course of the catalogue, by name: a page of them (all when
+    `limit` is None) and how many in all.
 
     A CCA approver's list holds the officers of their CCA (the officer's CCA now).
     """

@@ -136,7 +136,9 @@ PAGED_HEADERS = {
 
 def _list(summary: str, parameters: list[dict[str, Any]] | None = None, **errors: str) -> dict[str, Any]:
     """A paged list (API.md): page and per_page, X-Total-Count and Link; 422 for an unusable page."""
-    operation = _op(summary, e422="page, per_page or a filter not usable", **errors)
+    operation: dict[str, Any] = _op(
+        summary, "200", None, False, None, **({"e422": "page, per_page or a filter not usable"} | errors)
+    )
     operation["responses"]["200"]["headers"] = PAGED_HEADERS
     operation["parameters"] = [*(parameters or []), *PAGING]
     return operation
@@ -168,7 +170,7 @@ RUN_BODY = {
     "fee_usd": {"type": "number"},
     "reimbursement_cap_usd": {"type": "number"},
 }
-REPORT_ERRORS = {"e403": "the caller's roles may not read this report"}
+NOT_REPORT_READER = "the caller's roles may not read this report"
 
 
 DOCUMENT: dict[str, Any] = {
@@ -550,29 +552,29 @@ DOCUMENT: dict[str, Any] = {
                         "by_course_run": {"type": "array", "items": {"type": "object"}},
                     },
                 },
-                **REPORT_ERRORS,
+                e403=NOT_REPORT_READER,
             )
         },
         "/reports/pending": {
             "get": _op(
                 "Open tasks by task, by age in whole days (0-7, 8-14, 15-30, over 30), and the oldest "
                 "(dopt; a CCA approver: own CCA's)",
-                **REPORT_ERRORS,
+                e403=NOT_REPORT_READER,
             )
         },
         "/reports/coupons": {
-            "get": _list("Each run's coupon pool: total, given, left (dopt, course_team)", **REPORT_ERRORS)
+            "get": _list("Each run's coupon pool: total, given, left (dopt, course_team)", e403=NOT_REPORT_READER)
         },
         "/reports/money": {
             "get": _op(
                 "Claims approved and paid, USD claimed and INR paid, by run, by course and in all (dopt, finance)",
-                **REPORT_ERRORS,
+                e403=NOT_REPORT_READER,
             )
         },
         "/reports/dfft": {
             "get": _list(
                 "Officers certified in every course of the catalogue, by name (dopt; a CCA approver: own CCA's)",
-                **REPORT_ERRORS,
+                e403=NOT_REPORT_READER,
             )
         },
         "/openapi.json": {"get": _op("This document", public=True)},

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -40,7 +40,7 @@ class Table:
 def download(table: Table, filename: str, file_format: str) -> Response:
     """The table as a file to save, `filename` without its extension; NotFound for an unknown format."""
     if file_format == "csv":
-        response = Response(_csv_lines(table), mimetype="text/csv")
+        response = Response(_csv(table), mimetype="text/csv")
         response.headers["Content-Type"] = "text/csv; charset=utf-8"
     elif file_format == "xlsx":
         response = Response(_xlsx(table), mimetype=XLSX_TYPE)
@@ -50,18 +50,15 @@ def download(table: Table, filename: str, file_format: str) -> Response:
     return response
 
 
-def _csv_lines(table: Table) -> Iterator[str]:
+def _csv(table: Table) -> bytes:
+    """The whole file, built before it is sent: the rows are read in the request's own
+    transaction, which then ends (a download never holds the database while it is sent)."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
     buffer.write("\ufeff")
+    writer = csv.writer(buffer)
     writer.writerow(table.columns)
-    for row in table.rows:
-        writer.writerow([_text(value) for value in row])
-        if buffer.tell() > 64 * 1024:
-            yield buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate()
-    yield buffer.getvalue()
+    writer.writerows([_text(value) for value in row] for row in table.rows)
+    return buffer.getvalue().encode("utf-8")
 
 
 def _text(value: Any) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Flask
 
+from engine import access
 from webapp.ui import formatting, i18n, identity, security
 from webapp.ui.blueprint import ui
 
@@ -20,6 +21,11 @@ def register_ui(app: Flask, api: Blueprint) -> None:
     and template helpers."""
     i18n.init_app(app)
     formatting.init_app(app)
-    app.jinja_env.globals.update(current_user=identity.current_user, is_staff=identity.is_staff)
+    app.jinja_env.globals.update(
+        current_user=identity.current_user,
+        is_staff=identity.is_staff,
+        can_list_applications=access.can_list_applications,
+        readable_reports=access.readable_reports,
+    )
     app.register_blueprint(ui)
     security.init_app(app, api)
