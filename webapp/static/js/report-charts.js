@@ -38,7 +38,17 @@
         plugins: { legend: { display: datasets.length > 1 } },
         scales: {
           x: { stacked: datasets.length > 1, beginAtZero: true, ticks: { precision: 0 } },
-          y: { stacked: datasets.length > 1 }
+          y: {
+            stacked: datasets.length > 1,
+            ticks: {
+              // Long names are shortened on the axis; the table below has them whole.
+              callback: function (value) {
+                var label = this.getLabelForValue(value);
+                var room = canvas.parentElement.clientWidth < 600 ? 18 : 40;
+                return label.length > room ? label.slice(0, room - 1) + "\u2026" : label;
+              }
+            }
+          }
         }
       }
     });
