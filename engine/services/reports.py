@@ -188,11 +188,16 @@ def pending_work(session: Session, cca: str | None, now: datetime) -> list[Pendi
 
 
 def _age_between(opened: Any, now: datetime, low: int, high: int | None) -> Any:
-    """Opened `low` to `high` whole days before `now` (both included; no upper end when None)."""
-    condition = opened <= now - timedelta(days=low) if low else opened <= now
-    if high is None:
-        return condition
-    return and_(condition, opened > now - timedelta(days=high + 1))
+    """Opened `low` to `high` whole days before `now` (both included; no upper end when None).
+
+    The youngest bucket has no lower end, so that a task stamped a moment after `now` (another
+    server's clock) is still counted.
+    """
+    newest = opened > now - timedelta(days=high + 1) if high is not None else None
+    if low == 0:
+        return newest
+    oldest = opened <= now - timedelta(days=low)
+    return oldest if newest is None else and_(oldest, newest)
 
 
 def coupon_pools(session: Session, limit: int | None, offset: int) -> tuple[list[CouponPool], int]:
