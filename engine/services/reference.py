@@ -203,6 +203,21 @@ def update_course_run(session: Session, run_id: int, body: Any) -> CourseRun:
     return run
 
 
+def course_run_problems(session: Session, body: dict[str, Any], run: CourseRun | None = None) -> dict[str, str]:
+    """What is wrong with a run's values by the rules of create_course_run (or, given `run`,
+    of update_course_run), field by field, without writing; {} when nothing is.
+
+    For forms that show every problem at once, their own and the engine's.
+    """
+    fields: dict[str, str] = {}
+    merged = dict(body) if run is None else run_summary(run) | dict(body)
+    try:
+        _checked_run(session, merged, fields)
+    except Invalid as error:
+        return error.fields
+    return {}
+
+
 def close_course_run(session: Session, user: User, run_id: int, now: datetime) -> CourseRun:
     """Close a run to new applications (its applications go on to their end), once.
 

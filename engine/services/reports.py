@@ -313,9 +313,7 @@ def _cents(value: Any) -> Decimal:
     return Decimal(str(value or 0)).quantize(CENT)
 
 
-def dfft_priority(
-    session: Session, cca: str | None, limit: int | None, offset: int
-) -> tuple[list[DfftOfficer], int]:
+def dfft_priority(session: Session, cca: str | None, limit: int | None, offset: int) -> tuple[list[DfftOfficer], int]:
     """Officers certified in every course of the catalogue, by name: a page of them (all when
     `limit` is None) and how many in all.
 

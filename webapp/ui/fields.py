@@ -91,6 +91,7 @@ def unplaced_errors(fields: Iterable[Field], errors: Mapping[str, str]) -> list[
 # How a WTForms field type is drawn; hidden fields and the CSRF token are drawn by the template.
 KINDS: dict[str, str] = {
     "StringField": "text",
+    "DayField": "text",  # a date typed DD-MM-YYYY (webapp/ui/runs/forms.py)
     "PasswordField": "password",
     "EmailField": "email",
     "TelField": "tel",

@@ -16,6 +16,7 @@ from engine.services.applications import INDIA
 from engine.services.catalogue import RUN_PERIODS, list_course_runs, list_courses
 from engine.services.reference import (
     close_course_run,
+    course_run_problems,
     create_course,
     create_course_run,
     update_course,
@@ -55,8 +56,10 @@ def run_list() -> Any:
 def new_run() -> Any:
     require_any_role(*EDITORS)
     form = RunForm(_courses())
-    if not form.validate_on_submit():
-        return _run_page(form, None, submitted=form.is_submitted())
+    if not form.is_submitted():
+        return _run_page(form, None)
+    if not _valid(form, None):
+        return _run_page(form, None, submitted=True)
     try:
         run = create_course_run(session(), form.body())
         commit()
@@ -76,8 +79,10 @@ def edit_run(run_id: int) -> Any:
     require_any_role(*EDITORS)
     run = _run(run_id)
     form = RunForm(_courses(), run)
-    if not form.validate_on_submit():
-        return _run_page(form, run, submitted=form.is_submitted())
+    if not form.is_submitted():
+        return _run_page(form, run)
+    if not _valid(form, run):
+        return _run_page(form, run, submitted=True)
     try:
         update_course_run(session(), run_id, form.body())
         commit()
@@ -156,6 +161,19 @@ def edit_course(code: str) -> Any:
         return _course_page(form, course, errors=error.fields)
     flash(_("The course was changed."), "success")
     return redirect(url_for("ui.runs.course_list"))
+
+
+def _valid(form: RunForm, run: CourseRun | None) -> bool:
+    """Check the form and, together, the engine's rules, so that every problem shows at once
+    (a field the form already found wrong keeps the form's message)."""
+    valid = bool(form.validate())
+    problems = course_run_problems(session(), form.body(), run)
+    attach_errors(form, {name: engine_text(why) for name, why in problems.items() if not _has_errors(form, name)})
+    return valid and not problems
+
+
+def _has_errors(form: RunForm, name: str) -> bool:
+    return name in form and bool(form[name].errors)
 
 
 def _run_page(
