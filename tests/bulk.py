@@ -161,11 +161,15 @@ def build_programme(session: Session, size: int, now: datetime, seed: int = 11) 
 
 
 def _advance_sequences(session: Session) -> None:
-    """PostgreSQL's id sequences do not see rows inserted with their ids: move them past."""
+    """PostgreSQL's id sequences do not see rows inserted with their ids: move them past. And
+    its planner knows nothing of rows inserted a moment ago until they are analysed, which a
+    running database's autovacuum does soon after a load like this one."""
     if session.get_bind().dialect.name != "postgresql":
         return
     for table in ("users", "applications", "process_instances"):
         session.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))"))
+    for table in ("users", "officers", "applications", "human_tasks", "audit_log", "coupons", "incidents"):
+        session.execute(text(f"ANALYZE {table}"))
 
 
 def _add_runs(session: Session, programme: Programme, courses: list[str]) -> None:

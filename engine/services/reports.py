@@ -266,32 +266,48 @@ def _last_completion(task: str) -> Any:
 
 
 def money(session: Session, cca: str | None) -> Money:
-    """Claims approved and paid, with USD claimed and INR paid, by run, by course and in all."""
+    """Claims approved and paid, with USD claimed and INR paid, by run, by course and in all.
+
+    One GROUP BY query by run; a course's figures and the totals are the sums of its runs'.
+    """
     rows = claims(cca).subquery()
-    sums = (
-        func.count(rows.c.application_id),
-        func.coalesce(func.sum(rows.c.amount_usd), 0),
-        func.sum(case((rows.c.paid, 1), else_=0)),
-        func.coalesce(func.sum(case((rows.c.paid, rows.c.amount_usd), else_=0)), 0),
-        func.coalesce(func.sum(case((rows.c.paid, rows.c.amount_inr), else_=0)), 0),
-    )
-    by_run_query = (
-        select(CourseRun.id, CourseRun.course_code, Course.title, CourseRun.starts_on, *sums)
+    query = (
+        select(
+            CourseRun.id,
+            CourseRun.course_code,
+            Course.title,
+            CourseRun.starts_on,
+            func.count(rows.c.application_id),
+            func.coalesce(func.sum(rows.c.amount_usd), 0),
+            func.sum(case((rows.c.paid, 1), else_=0)),
+            func.coalesce(func.sum(case((rows.c.paid, rows.c.amount_usd), else_=0)), 0),
+            func.coalesce(func.sum(case((rows.c.paid, rows.c.amount_inr), else_=0)), 0),
+        )
         .join(CourseRun, CourseRun.id == rows.c.course_run_id)
         .join(Course, Course.code == CourseRun.course_code)
         .group_by(CourseRun.id, CourseRun.course_code, Course.title, CourseRun.starts_on)
         .order_by(CourseRun.starts_on.desc(), CourseRun.course_code, CourseRun.id)
     )
-    by_run = [_money(str(row[0]), row[1], row[2], row[3], row[4:]) for row in session.execute(by_run_query)]
-    by_course_query = (
-        select(Course.code, Course.title, *sums)
-        .join(Course, Course.code == rows.c.course_code)
-        .group_by(Course.code, Course.title)
-        .order_by(Course.code)
+    by_run = [_money(str(row[0]), row[1], row[2], row[3], row[4:]) for row in session.execute(query)]
+    courses: dict[str, list[MoneyFigure]] = {}
+    for figure in by_run:
+        courses.setdefault(figure.course_code, []).append(figure)
+    by_course = [_sum(code, figures[0].course_title, figures) for code, figures in sorted(courses.items())]
+    return Money(by_run, by_course, _sum("total", "", by_run))
+
+
+def _sum(key: str, title: str, figures: list[MoneyFigure]) -> MoneyFigure:
+    return MoneyFigure(
+        key=key,
+        course_code=key if title else "",
+        course_title=title,
+        starts_on=None,
+        approved=sum(f.approved for f in figures),
+        approved_usd=sum((f.approved_usd for f in figures), Decimal(0)),
+        paid=sum(f.paid for f in figures),
+        paid_usd=sum((f.paid_usd for f in figures), Decimal(0)),
+        paid_inr=sum((f.paid_inr for f in figures), Decimal(0)),
     )
-    by_course = [_money(row[0], row[0], row[1], None, row[2:]) for row in session.execute(by_course_query)]
-    total_row = session.execute(select(*sums)).one()
-    return Money(by_run, by_course, _money("total", "", "", None, tuple(total_row)))
 
 
 def _money(key: str, code: str, title: str, starts_on: date | None, sums: Any) -> MoneyFigure:
