@@ -33,7 +33,7 @@ class Column:
 class ReportTable:
     """One table of the reports page.
 
-    `chart` ("bar" or "doughnut") asks for a chart drawn from the table: labels from the
+    `chart` ("bar") asks for a chart drawn from the table: labels from the
     first column, one series per column of `series` (indexes of count or amount columns).
     """
 
