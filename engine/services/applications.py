@@ -142,10 +142,16 @@ def start_data(session: Session, application: Application) -> dict[str, Any]:
     }
 
 
+# The fields of a run the process keeps its copy of (the profiles of engine/bpmn/profiles.py
+# have the same shape); the run's other fields (fee, exam window, closed) stay the run's.
+PROCESS_RUN_FIELDS = ("id", "course", "starts_on", "registration_closes_on", "ends_on", "reimbursement_cap_usd")
+
+
 def run_data(run: CourseRun) -> dict[str, Any]:
     """What the process knows of a run; dates as ISO strings so task data stays JSON."""
     result_due_at = f"{(run.ends_on + timedelta(days=1)).isoformat()}T00:00:00{INDIA_OFFSET}"
-    return {**run_summary(run), "result_due_at": result_due_at}
+    summary = run_summary(run)
+    return {name: summary[name] for name in PROCESS_RUN_FIELDS} | {"result_due_at": result_due_at}
 
 
 def withdraw_application(session: Session, user: User, application_id: int, now: datetime) -> Application:
