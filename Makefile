@@ -28,9 +28,10 @@ $(VENV)/.installed: pyproject.toml
 
 $(VENDOR)/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --silent
-	mkdir -p $(VENDOR)/bpmn-js $(VENDOR)/axe-core
+	mkdir -p $(VENDOR)/bpmn-js $(VENDOR)/axe-core $(VENDOR)/chart.js
 	cp -r node_modules/bpmn-js/dist/. $(VENDOR)/bpmn-js/
 	cp node_modules/axe-core/axe.min.js $(VENDOR)/axe-core/
+	cp node_modules/chart.js/dist/chart.umd.min.js node_modules/chart.js/LICENSE.md $(VENDOR)/chart.js/
 	touch $@
 
 # The editor (modeler, properties panel, checks), the version comparison (bpmn-js-differ) and

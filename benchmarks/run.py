@@ -103,7 +103,7 @@ def main() -> None:
     with database.sessions() as session:
         states = [len(s) for s in session.scalars(select(ProcessInstance.state))]
         user = session.get_one(User, approver)
-        inbox_times = [_timed(lambda: list_tasks(session, user, limit=50)) for _ in range(50)]
+        inbox_times = [_timed(lambda: list_tasks(session, user, None, 50)) for _ in range(50)]
         task_ids = list(session.scalars(select(HumanTask.id).where(HumanTask.name == "cca_approval")))
     _report_size("stored state at cca_approval", states)
     _report("inbox: 50 oldest of all open tasks", inbox_times)

@@ -158,3 +158,45 @@ def can_change_service_details(actor: User, officer: User, has_live_application:
     if can_administer(actor):
         return True
     return actor.id == officer.id and not has_live_application
+
+
+# Which report each role may read (DOMAIN.md: DoPT reads them all; a CCA approver its CCA's
+# figures; the course team the coupon pools; finance the money). Officers read none.
+REPORT_READERS: dict[str, tuple[str, ...]] = {
+    "summary": ("dopt", "cca_approver"),
+    "pending": ("dopt", "cca_approver"),
+    "coupons": ("dopt", "course_team"),
+    "money": ("dopt", "finance"),
+    "dfft": ("dopt", "cca_approver"),
+}
+
+
+def can_read_report(user: User, report: str) -> bool:
+    """True when one of the user's roles may read the report (a CCA approver only when bound to a CCA)."""
+    for role in REPORT_READERS.get(report, ()):
+        if user.has_role(role) and (role != "cca_approver" or user.cca_code):
+            return True
+    return False
+
+
+def readable_reports(user: User) -> list[str]:
+    """The reports the user may read, in REPORT_READERS' order."""
+    return [report for report in REPORT_READERS if can_read_report(user, report)]
+
+
+def report_scope(user: User) -> str | None:
+    """The CCA whose figures alone the user sees, or None for every CCA's.
+
+    DoPT (and finance, the course team) see all; a CCA approver who holds no such role sees
+    their own CCA's.
+    """
+    if any(user.has_role(role) for role in ("dopt", "finance", "course_team")):
+        return None
+    return user.cca_code if user.has_role("cca_approver") else None
+
+
+def can_list_applications(user: User) -> bool:
+    """The staff list of applications: roles that see all applications, and CCA approvers (their CCA's)."""
+    return any(user.has_role(role) for role in SEE_ALL_APPLICATIONS) or bool(
+        user.has_role("cca_approver") and user.cca_code
+    )

@@ -133,6 +133,18 @@ def called_closure(definitions: dict[str, ProcessDefinition], key: str) -> list[
     return list(found.values())
 
 
+def list_definitions(
+    session: Session, limit: int, offset: int, newest_first: bool = False
+) -> tuple[list[ProcessDefinition], int]:
+    """A page of every deployed version (without its XML), by key then version (the newest
+    first when `newest_first`), and how many versions there are in all."""
+    version = ProcessDefinition.version.desc() if newest_first else ProcessDefinition.version
+    query = select(ProcessDefinition).options(defer(ProcessDefinition.xml))
+    rows = session.scalars(query.order_by(ProcessDefinition.key, version).limit(limit).offset(offset))
+    total = int(session.scalar(select(func.count(ProcessDefinition.id))) or 0)
+    return list(rows), total
+
+
 def latest_definitions(session: Session) -> dict[str, ProcessDefinition]:
     """The newest version of every deployed key."""
     newest = (

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from engine.db import Base
@@ -15,9 +16,19 @@ from engine.models.types import UTCDateTime, utcnow
 
 
 class Application(Base):
-    """One officer's application for one course run; status follows its process."""
+    """One officer's application for one course run; status follows its process.
+
+    `reimbursement_cap_usd` is the run's cap on the day of application: the application keeps
+    it when DoPT later changes the run (as its process keeps its copy of the run).
+    """
 
     __tablename__ = "applications"
+    __table_args__ = (
+        Index("ix_applications_created_at", "created_at"),
+        Index("ix_applications_updated_at", "updated_at"),
+        # The DFFT list: certified courses per officer, read from the index alone.
+        Index("ix_applications_certified", "certified", "officer_id", "course_code"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     officer_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
@@ -28,6 +39,7 @@ class Application(Base):
     eligibility: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     coupon_code: Mapped[str | None] = mapped_column(String(64), nullable=True)
     certified: Mapped[bool] = mapped_column(default=False)
+    reimbursement_cap_usd: Mapped[Decimal | None] = mapped_column(Numeric(10, 2), nullable=True)
     instance_id: Mapped[int | None] = mapped_column(ForeignKey("process_instances.id"), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

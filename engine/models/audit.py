@@ -21,6 +21,8 @@ class AuditEntry(Base):
     """
 
     __tablename__ = "audit_log"
+    # The money report finds the completions of one task (submit_claim, record_payment) by it.
+    __table_args__ = (Index("ix_audit_log_task_action", "task", "action", "application_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)

@@ -113,6 +113,8 @@ class HumanTask(Base):
     __table_args__ = (
         Index("ix_human_tasks_open", "state", "role", "scope_cca", "created_at"),
         Index("ix_human_tasks_instance", "instance_id", "state"),
+        # Pending work by task and age (the reports).
+        Index("ix_human_tasks_pending", "state", "name", "created_at"),
     )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)

@@ -82,6 +82,8 @@ def submit_application(
     run = session.get(CourseRun, course_run_id)
     if run is None:
         raise Invalid("No such course run", {"course_run_id": f"course run {course_run_id} does not exist"})
+    if run.closed_at is not None:
+        raise Invalid("This course run is closed", {"course_run_id": "DoPT has closed this course run to applications"})
     # Lock the officer's row: two submissions at once must not both pass the duplicate rule.
     session.execute(select(User.id).where(User.id == user.id).with_for_update())
     application = Application(
@@ -92,6 +94,7 @@ def submit_application(
         course_code=run.course_code,
         cca_code=officer.cca_code,
         status="awaiting_cadre_approval",
+        reimbursement_cap_usd=run.reimbursement_cap_usd,
         created_at=now,
         updated_at=now,
     )
@@ -180,10 +183,17 @@ def start_data(session: Session, application: Application) -> dict[str, Any]:
     }
 
 
+# The fields of a run the process keeps its copy of (the profiles of engine/bpmn/profiles.py
+# have the same shape); the run's other fields (fee, exam window, closed) stay the run's.
+PROCESS_RUN_FIELDS = ("id", "course", "starts_on", "registration_closes_on", "ends_on", "reimbursement_cap_usd")
+
+
 def run_data(run: CourseRun) -> dict[str, Any]:
     """What the process knows of a run; dates as ISO strings so task data stays JSON."""
     result_due_at = f"{(run.ends_on + timedelta(days=1)).isoformat()}T00:00:00{INDIA_OFFSET}"
-    return {**run_summary(run), "course_title": run.course.title, "result_due_at": result_due_at}
+    summary = run_summary(run)
+    fields = {name: summary[name] for name in PROCESS_RUN_FIELDS}
+    return fields | {"course_title": run.course.title, "result_due_at": result_due_at}
 
 
 def withdraw_application(session: Session, user: User, application_id: int, now: datetime) -> Application:

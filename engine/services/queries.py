@@ -31,6 +31,7 @@ class TaskFilter:
     cca: str | None = None
     name: str | None = None
     officer_name: str | None = None
+    role: str | None = None
 
 
 def _task_query(user: User, filters: TaskFilter) -> Select[Any]:
@@ -49,6 +50,8 @@ def _task_query(user: User, filters: TaskFilter) -> Select[Any]:
         query = query.where(Application.cca_code == filters.cca)
     if filters.name:
         query = query.where(HumanTask.name == filters.name)
+    if filters.role:
+        query = query.where(HumanTask.role == filters.role)
     if filters.officer_name:
         pattern = f"%{filters.officer_name.lower()}%"
         query = query.join(Officer, Officer.user_id == Application.officer_id).where(
@@ -58,9 +61,9 @@ def _task_query(user: User, filters: TaskFilter) -> Select[Any]:
 
 
 def list_tasks(
-    session: Session, user: User, filters: TaskFilter | None = None, limit: int = 500, offset: int = 0
+    session: Session, user: User, filters: TaskFilter | None, limit: int, offset: int = 0
 ) -> list[HumanTask]:
-    """The open tasks the user may work, oldest first."""
+    """A page of the open tasks the user may work, oldest first (count_tasks says how many in all)."""
     query = _task_query(user, filters or TaskFilter()).order_by(HumanTask.created_at, HumanTask.id)
     return list(session.scalars(query.limit(limit).offset(offset)))
 
@@ -79,12 +82,6 @@ def task_counts_by_name(session: Session, user: User) -> dict[str, int]:
         .group_by(HumanTask.name)
     )
     return {name: int(count) for name, count in session.execute(query)}
-
-
-def list_applications(session: Session, user: User, limit: int = 500, offset: int = 0) -> list[Application]:
-    """The applications the user may see, newest first."""
-    query = select(Application).where(visible_applications(user)).order_by(Application.id.desc())
-    return list(session.scalars(query.limit(limit).offset(offset)))
 
 
 def applications_by_id(session: Session, user: User, ids: Iterable[int | None]) -> dict[int, Application]:

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import re
+from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from sqlalchemy.orm import Session
 
-from engine.errors import Conflict, Invalid
-from engine.models import CCA, Course, CourseRun
+from engine.errors import Conflict, Invalid, NotFound
+from engine.i18n import N_
+from engine.models import CCA, Course, CourseRun, User
 from engine.services.people import parse_date
+
+COURSE_CODE = re.compile(r"^[A-Z0-9-]{2,16}$")
 
 COURSES_2019: tuple[tuple[str, str, str], ...] = (
     ("CGP", "The Challenges of Global Poverty", "None, though lectures use some math"),
@@ -45,14 +50,18 @@ def load_reference_data(session: Session) -> None:
 
 
 def run_summary(run: CourseRun) -> dict[str, Any]:
-    """A run as JSON-friendly data (ISO dates, the cap as a number)."""
+    """A run as JSON-friendly data (ISO dates, amounts as numbers, `closed` true once closed)."""
     return {
         "id": run.id,
         "course": run.course_code,
         "starts_on": run.starts_on.isoformat(),
         "registration_closes_on": run.registration_closes_on.isoformat(),
         "ends_on": run.ends_on.isoformat(),
+        "exam_starts_on": run.exam_starts_on.isoformat() if run.exam_starts_on else None,
+        "exam_ends_on": run.exam_ends_on.isoformat() if run.exam_ends_on else None,
+        "fee_usd": float(run.fee_usd if run.fee_usd is not None else DEFAULT_FEE_USD),
         "reimbursement_cap_usd": float(run.reimbursement_cap_usd),
+        "closed": run.closed_at is not None,
     }
 
 
@@ -91,15 +100,18 @@ def create_cca(session: Session, body: Any) -> CCA:
 
 
 def create_course(session: Session, body: Any) -> Course:
-    """Add a course to the catalogue."""
+    """Add a course to the catalogue (`code`, `title`, `prerequisites`).
+
+    Raises Invalid naming each bad field, Conflict when the code exists.
+    """
     fields = _reject_unknown(body, {"code", "title", "prerequisites"})
     code = _text(body, "code", 16, fields)
+    if code and not COURSE_CODE.match(code):
+        fields["code"] = N_("Use 2 to 16 capital letters, digits or '-'")
     title = _text(body, "title", 200, fields)
-    prerequisites = body.get("prerequisites", "")
-    if not isinstance(prerequisites, str) or len(prerequisites) > 2000:
-        fields["prerequisites"] = "Text of at most 2000 characters"
+    prerequisites = _prerequisites(body.get("prerequisites", ""), fields)
     if fields:
-        raise Invalid("The course has errors", fields)
+        raise Invalid(N_("The course has errors"), fields)
     if session.get(Course, code) is not None:
         raise Conflict(f"course {code} exists")
     course = Course(code=code, title=title, prerequisites=prerequisites)
@@ -108,44 +120,180 @@ def create_course(session: Session, body: Any) -> Course:
     return course
 
 
-def create_course_run(session: Session, body: Any) -> CourseRun:
-    """Add a run; its dates must be in order (closes <= starts < ends)."""
-    fields = _reject_unknown(
-        body, {"course", "starts_on", "registration_closes_on", "ends_on", "reimbursement_cap_usd"}
-    )
-    course = body.get("course")
-    if not isinstance(course, str) or session.get(Course, course) is None:
-        fields["course"] = "No such course"
-    dates = {}
-    for name in ("starts_on", "registration_closes_on", "ends_on"):
-        parsed = parse_date(body.get(name))
-        if parsed is None:
-            fields[name] = "Enter a date as YYYY-MM-DD"
-        else:
-            dates[name] = parsed
-    if len(dates) == 3:
-        if dates["registration_closes_on"] > dates["starts_on"]:
-            fields["registration_closes_on"] = "Registration must close on or before the start date"
-        if dates["ends_on"] <= dates["starts_on"]:
-            fields["ends_on"] = "The run must end after it starts"
-    cap = _cap(body.get("reimbursement_cap_usd", 100), fields)
+def update_course(session: Session, code: str, body: Any) -> Course:
+    """Change a course's `title` and/or `prerequisites` (the code stays: applications name it).
+
+    Raises NotFound, Invalid naming each bad field.
+    """
+    course = session.get(Course, code)
+    if course is None:
+        raise NotFound(f"course {code} not found")
+    fields = _reject_unknown(body, {"title", "prerequisites"})
+    if "title" in body:
+        title = _text(body, "title", 200, fields)
+    if "prerequisites" in body:
+        prerequisites = _prerequisites(body["prerequisites"], fields)
     if fields:
-        raise Invalid("The course run has errors", fields)
-    run = CourseRun(course_code=course, reimbursement_cap_usd=cap, **dates)
+        raise Invalid(N_("The course has errors"), fields)
+    if "title" in body:
+        course.title = title
+    if "prerequisites" in body:
+        course.prerequisites = prerequisites
+    session.flush()
+    return course
+
+
+def _prerequisites(value: Any, fields: dict[str, str]) -> str:
+    if not isinstance(value, str) or len(value) > 2000:
+        fields["prerequisites"] = N_("Text of at most 2000 characters")
+        return ""
+    return value.strip()
+
+
+RUN_FIELDS = (
+    "course",
+    "starts_on",
+    "registration_closes_on",
+    "ends_on",
+    "exam_starts_on",
+    "exam_ends_on",
+    "fee_usd",
+    "reimbursement_cap_usd",
+)
+RUN_DATES = ("starts_on", "registration_closes_on", "ends_on")
+EXAM_DATES = ("exam_starts_on", "exam_ends_on")
+DEFAULT_FEE_USD = Decimal("100")
+DEFAULT_CAP_USD = Decimal("100")
+
+
+def create_course_run(session: Session, body: Any) -> CourseRun:
+    """Add a run (API.md: `course`, `starts_on`, `registration_closes_on`, `ends_on`; optional
+    `exam_starts_on`, `exam_ends_on`, `fee_usd` and `reimbursement_cap_usd`, each default 100).
+
+    Dates are ISO strings (YYYY-MM-DD); the rules are those of `_checked_run`. Raises Invalid
+    naming every bad field.
+    """
+    fields = _reject_unknown(body, set(RUN_FIELDS))
+    values = _checked_run(session, dict(body), fields)
+    run = CourseRun(**values)
     session.add(run)
     session.flush()
     return run
 
 
-def _cap(value: Any, fields: dict[str, str]) -> Decimal:
-    if isinstance(value, bool) or not isinstance(value, int | float | str):
-        fields["reimbursement_cap_usd"] = "A positive amount in USD"
-        return Decimal(0)
+def update_course_run(session: Session, run_id: int, body: Any) -> CourseRun:
+    """Change some fields of a run (the same fields and rules as creating it, but not the course).
+
+    Applications already made keep what they hold: their process has its copy of the run
+    (dates, and the timer that waits for the run's end) and the application its cap, so a
+    changed date or cap applies to applications made after the change. Raises NotFound,
+    Conflict (the run is closed) or Invalid naming every bad field.
+    """
+    run = session.get(CourseRun, run_id)
+    if run is None:
+        raise NotFound(f"course run {run_id} not found")
+    if run.closed_at is not None:
+        raise Conflict(N_("the course run is closed; a closed run is kept as it was"))
+    fields = _reject_unknown(body, set(RUN_FIELDS) - {"course"})
+    merged = run_summary(run) | dict(body)
+    values = _checked_run(session, merged, fields)
+    for name, value in values.items():
+        setattr(run, name, value)
+    session.flush()
+    return run
+
+
+def course_run_problems(session: Session, body: dict[str, Any], run: CourseRun | None = None) -> dict[str, str]:
+    """What is wrong with a run's values by the rules of create_course_run (or, given `run`,
+    of update_course_run), field by field, without writing; {} when nothing is.
+
+    For forms that show every problem at once, their own and the engine's.
+    """
+    fields: dict[str, str] = {}
+    merged = dict(body) if run is None else run_summary(run) | dict(body)
     try:
-        cap = Decimal(str(value))
+        _checked_run(session, merged, fields)
+    except Invalid as error:
+        return error.fields
+    return {}
+
+
+def close_course_run(session: Session, user: User, run_id: int, now: datetime) -> CourseRun:
+    """Close a run to new applications (its applications go on to their end), once.
+
+    Raises NotFound, Conflict when it is already closed.
+    """
+    run = session.get(CourseRun, run_id)
+    if run is None:
+        raise NotFound(f"course run {run_id} not found")
+    if run.closed_at is not None:
+        raise Conflict(N_("the course run is already closed"))
+    run.closed_at = now
+    run.closed_by = user.username
+    session.flush()
+    return run
+
+
+def _checked_run(session: Session, body: dict[str, Any], fields: dict[str, str]) -> dict[str, Any]:
+    """The run's values from a body; every bad field named in `fields` (then Invalid is raised).
+
+    Rules: registration closes on or before the start; the run ends after it starts; an exam
+    window is given whole or not at all, opens after the run starts and closes on or after it
+    opens; the fee and the cap are amounts in USD above 0 and at most 100000.
+    """
+    course = body.get("course")
+    if not isinstance(course, str) or session.get(Course, course) is None:
+        fields["course"] = N_("No such course")
+    dates: dict[str, date | None] = {}
+    for name in RUN_DATES:
+        dates[name] = parse_date(body.get(name))
+        if dates[name] is None:
+            fields[name] = N_("Enter a date as YYYY-MM-DD")
+    for name in EXAM_DATES:
+        value = body.get(name)
+        dates[name] = None if value in (None, "") else parse_date(value)
+        if value not in (None, "") and dates[name] is None:
+            fields[name] = N_("Enter a date as YYYY-MM-DD")
+    starts, closes, ends = dates["starts_on"], dates["registration_closes_on"], dates["ends_on"]
+    if starts and closes and closes > starts:
+        fields["registration_closes_on"] = N_("Registration must close on or before the start date")
+    if starts and ends and ends <= starts:
+        fields["ends_on"] = N_("The run must end after it starts")
+    _check_exam_window(body, dates, fields)
+    fee = _amount(body.get("fee_usd"), DEFAULT_FEE_USD, "fee_usd", fields)
+    cap = _amount(body.get("reimbursement_cap_usd"), DEFAULT_CAP_USD, "reimbursement_cap_usd", fields)
+    if fields:
+        raise Invalid(N_("The course run has errors"), fields)
+    return {"course_code": course, **dates, "fee_usd": fee, "reimbursement_cap_usd": cap}
+
+
+def _check_exam_window(body: dict[str, Any], dates: dict[str, date | None], fields: dict[str, str]) -> None:
+    opens, closes, starts = dates["exam_starts_on"], dates["exam_ends_on"], dates["starts_on"]
+    given = [name for name in EXAM_DATES if body.get(name) not in (None, "")]
+    if len(given) == 1:
+        missing = next(name for name in EXAM_DATES if name not in given)
+        fields.setdefault(missing, N_("Give both days of the exam window, or neither"))
+        return
+    if opens and starts and opens <= starts:
+        fields.setdefault("exam_starts_on", N_("The exam window opens after the run starts"))
+    if opens and closes and closes < opens:
+        fields.setdefault("exam_ends_on", N_("The exam window closes on or after the day it opens"))
+
+
+def _amount(value: Any, default: Decimal, name: str, fields: dict[str, str]) -> Decimal:
+    """An amount in USD above 0 and at most 100000 (None: the default)."""
+    if value is None:
+        return default
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        fields[name] = N_("A positive amount in USD")
+        return default
+    try:
+        amount = Decimal(str(value).strip())
     except InvalidOperation:
-        fields["reimbursement_cap_usd"] = "A positive amount in USD"
-        return Decimal(0)
-    if not cap.is_finite() or cap <= 0 or cap > 100000:
-        fields["reimbursement_cap_usd"] = "A positive amount in USD"
-    return cap
+        fields[name] = N_("A positive amount in USD")
+        return default
+    if not amount.is_finite() or amount <= 0 or amount > 100000:
+        fields[name] = N_("A positive amount in USD, at most 100000")
+    elif amount != amount.quantize(Decimal("0.01")):
+        fields[name] = N_("At most two decimals")
+    return amount

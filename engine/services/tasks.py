@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,10 @@ from engine.rules import check_claim
 from engine.services.applications import INDIA
 from engine.services.process_data import task_data
 from engine.steps import advance, lock_instance
+
+# Money figures of a completed task that the audit entry keeps (USD claimed, the payment), so
+# that the money report reads them from the audit log, never from a workflow's state.
+AUDITED_FIGURES = ("amount_paid_usd", "amount_inr", "exchange_rate", "paid_on")
 
 
 def get_task(session: Session, user: User, task_id: str) -> HumanTask:
@@ -100,6 +105,7 @@ def run_completion(
     task.state = "completed"
     task.completed_at = now
     task.completed_by = action.actor
+    figures = {name: action.data[name] for name in AUDITED_FIGURES if name in action.data}
     session.add(
         AuditEntry(
             at=now,
@@ -108,7 +114,7 @@ def run_completion(
             application_id=task.application_id,
             instance_id=task.instance_id,
             task=task.name,
-            detail=history_detail(action.data) | (detail or {}),
+            detail=history_detail(action.data) | figures | (detail or {}),
         )
     )
     session.flush()
@@ -135,7 +141,7 @@ def validated_data(
     if schema is None:
         return {}
     context = {
-        "reimbursement_cap_usd": float(application.course_run.reimbursement_cap_usd),
+        "reimbursement_cap_usd": float(claim_cap_usd(application)),
         "today": now.astimezone(INDIA).date(),
         **claim_context(_claim_data(session, task, schema)),
     }
@@ -173,9 +179,21 @@ def _claim_errors(
             Application.id != application.id,
         )
     ).first()
-    cap = float(application.course_run.reimbursement_cap_usd)
+    cap = float(claim_cap_usd(application))
     verdict = check_claim(float(amount), cap, reimbursed_before is not None)
     return {} if verdict.passed else {"amount_paid_usd": verdict.reason}
+
+
+def claim_cap_usd(application: Application) -> Decimal:
+    """The reimbursement cap of the application, in USD: the run's cap on the day it was made.
+
+    DoPT may change a run's cap later; that applies to applications made after the change
+    (the application keeps its own, as its process keeps its copy of the run). Applications
+    stored before the cap was kept read the run's.
+    """
+    if application.reimbursement_cap_usd is not None:
+        return application.reimbursement_cap_usd
+    return application.course_run.reimbursement_cap_usd
 
 
 def _upload_errors(

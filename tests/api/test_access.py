@@ -10,6 +10,7 @@ from flask.testing import FlaskClient
 
 from engine.config import Settings
 from tests.api.conftest import PASSWORD, Api, open_run, register
+from tests.integration.ui import sign_in as ui_sign_in
 
 ROLES = [
     "anonymous",
@@ -42,6 +43,7 @@ def test_every_endpoint_answers_every_role_as_the_policy_says(
     users["officer"] = register(client)
     users["other_officer"] = register(client)
     users["anonymous"] = Api(client)
+    to_close = open_run(staff["dopt"], "FDP")
     application = users["officer"].post("/applications", {"course_run_id": run["id"], "declaration": True}).json
     app_id = application["id"]
     task_id = users["cca"].task(app_id, "cca_approval")
@@ -121,6 +123,15 @@ def test_every_endpoint_answers_every_role_as_the_policy_says(
         ("GET", "/payments", lambda: None, _only(200, ["finance", "dopt"])),
         ("GET", "/payments/totals", lambda: None, _only(200, ["finance", "dopt"])),
         ("GET", "/payments/export?format=xlsx", lambda: None, _only(200, ["finance", "dopt"])),
+        ("PATCH", f"/course-runs/{run['id']}", lambda: {"fee_usd": 120}, _only(200, ["dopt"])),
+        ("POST", f"/course-runs/{to_close['id']}/close", lambda: None, _only(200, ["dopt"])),
+        ("PATCH", "/courses/CGP", lambda: {"prerequisites": "Some math"}, _only(200, ["dopt"])),
+        ("GET", "/applications/export?format=csv", lambda: None, ALL_SIGNED_IN),
+        ("GET", "/reports/summary", lambda: None, _only(200, ["dopt", "cca", "other_cca"])),
+        ("GET", "/reports/pending", lambda: None, _only(200, ["dopt", "cca", "other_cca"])),
+        ("GET", "/reports/dfft", lambda: None, _only(200, ["dopt", "cca", "other_cca"])),
+        ("GET", "/reports/coupons", lambda: None, _only(200, ["dopt", "course_team"])),
+        ("GET", "/reports/money", lambda: None, _only(200, ["dopt", "finance"])),
         ("GET", "/process-definitions", lambda: None, _only(200, ["owner", "dopt"])),
         ("XML", "/process-definitions", lambda: bpmn, _only(200, ["owner"])),
         ("GET", "/process-definitions/enrollment/versions/1", lambda: None, _only(200, ["owner", "dopt"])),
@@ -210,3 +221,42 @@ def _call(api: Api, method: str, path: str, body: Any) -> Any:
     if method == "PATCH":
         return api.patch(path, body)
     return api.post(path, body)
+
+
+UI_ROLES = ["officer", "cca", "dopt", "course_team", "finance", "owner", "admin"]
+# DoPT's pages: who gets them (signed out: sent to sign in).
+UI_PAGES: list[tuple[str, list[str]]] = [
+    ("/reports", ["cca", "dopt", "course_team", "finance"]),
+    ("/reports/dfft", ["cca", "dopt"]),
+    ("/reports/status.csv", ["cca", "dopt"]),
+    ("/reports/pending.xlsx", ["cca", "dopt"]),
+    ("/reports/coupons.csv", ["dopt", "course_team"]),
+    ("/reports/money-course.xlsx", ["dopt", "finance"]),
+    ("/reports/dfft.csv", ["cca", "dopt"]),
+    ("/applications/all", ["cca", "dopt", "course_team", "finance"]),
+    ("/applications/all/export.csv", ["cca", "dopt", "course_team", "finance"]),
+    ("/runs", ["dopt"]),
+    ("/runs/new", ["dopt"]),
+    ("/runs/courses", ["dopt"]),
+    ("/runs/courses/new", ["dopt"]),
+    ("/runs/courses/CGP/edit", ["dopt"]),
+]
+
+
+def test_every_new_page_answers_every_role_as_the_policy_says(client: FlaskClient, staff: dict[str, Api]) -> None:
+    run = open_run(staff["dopt"])
+    officer = register(client)
+    pages = [*UI_PAGES, (f"/runs/{run['id']}/edit", ["dopt"]), (f"/runs/{run['id']}/close", ["dopt"])]
+    names = {"officer": officer.get("/me").json["username"]}
+    mismatches = []
+    for role in UI_ROLES:
+        browser = client.application.test_client()
+        ui_sign_in(browser, names.get(role, role))
+        for path, allowed in pages:
+            got = browser.get(path).status_code
+            want = 200 if role in allowed else 403
+            if got != want:
+                mismatches.append(f"{role:12} {path}: expected {want}, got {got}")
+    anonymous = client.application.test_client()
+    mismatches += [f"anonymous {path}" for path, _roles in pages if anonymous.get(path).status_code != 302]
+    assert mismatches == []

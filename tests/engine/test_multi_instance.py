@@ -48,12 +48,12 @@ class Panel:
     def inbox(self, username: str) -> list[tuple[str, str]]:
         with self.db.sessions() as session:
             user = session.scalars(select(User).where(User.username == username)).one()
-            return [(task.name, task.title) for task in list_tasks(session, user)]
+            return [(task.name, task.title) for task in list_tasks(session, user, None, 50)]
 
     def complete(self, username: str, name: str, data: dict[str, Any]) -> None:
         with self.db.sessions() as session, session.begin():
             user = session.scalars(select(User).where(User.username == username)).one()
-            task = next(task for task in list_tasks(session, user) if task.name == name)
+            task = next(task for task in list_tasks(session, user, None, 50) if task.name == name)
             complete_task(session, user, task.id, data, self.settings.forms_dir, NOW)
 
     def open_tasks(self) -> list[str]:

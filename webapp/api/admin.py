@@ -22,10 +22,11 @@ from engine.services.accounts import (
 from engine.services.paging import PageRequest
 from webapp.api.blueprint import api
 from webapp.api.identity import authenticated, caller
-from webapp.api.paging import paged, requested_page
+from webapp.api.paging import paged
 from webapp.api.presenters import account_change_json, admin_user_json, cca_json
 from webapp.api.request_data import json_object
 from webapp.core.database import commit, now, session
+from webapp.core.paging import requested_page
 
 
 @api.get("/users")

@@ -20,6 +20,7 @@ from webapp.api import (  # noqa: E402, F401 - route modules register themselves
     processes,
     reference,
     repair,
+    reports,
     tasks,
     uploads,
 )

@@ -21,10 +21,11 @@ from engine.services.coupons import (
 )
 from webapp.api.blueprint import api
 from webapp.api.identity import authenticated, caller
-from webapp.api.paging import paged, requested_page
+from webapp.api.paging import paged
 from webapp.api.presenters import timestamp
 from webapp.api.request_data import json_object
 from webapp.core.database import commit, now, session
+from webapp.core.paging import requested_page
 
 MANAGERS_ONLY = "Your role may not do this: needs course_team"
 READERS_ONLY = "Your role may not do this: needs course_team or dopt"

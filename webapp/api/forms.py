@@ -11,15 +11,19 @@ from engine.form_versions import MAX_FORM_BYTES
 from engine.services.process_forms import deploy_form, deployed_form, deployed_forms
 from webapp.api.blueprint import api
 from webapp.api.identity import authenticated, caller, require_role
+from webapp.api.paging import paged
 from webapp.api.presenters import form_json, scenario_result_json
 from webapp.core.database import commit, session, settings
+from webapp.core.paging import requested_page
 
 
 @api.get("/forms")
 @authenticated
 def forms() -> Any:
     require_role("process_owner", "dopt")
-    return jsonify([form_json(form) for form in deployed_forms(session())])
+    page = requested_page()
+    found = deployed_forms(session())
+    return paged([form_json(form) for form in page.of(found)], len(found), page)
 
 
 @api.get("/forms/<filename>")

@@ -11,11 +11,12 @@ from engine.models import Incident
 from engine.services.incidents import list_incidents, retry_incident
 from webapp.api.blueprint import api
 from webapp.api.identity import authenticated, caller, require_role
-from webapp.api.paging import paged, requested_page
+from webapp.api.paging import paged
 from webapp.api.presenters import application_json, incident_json
 from webapp.api.request_data import flag_arg, optional_json_object
 from webapp.core.database import commit, now, session, settings
 from webapp.core.failures import record_step_failure
+from webapp.core.paging import requested_page
 
 
 @api.get("/incidents")

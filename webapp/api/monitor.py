@@ -11,9 +11,10 @@ from engine.services.instance_trace import instance_view
 from engine.services.monitor import monitor_applications, read_monitor_filter
 from webapp.api.blueprint import api
 from webapp.api.identity import authenticated, caller, require_role
-from webapp.api.paging import paged, requested_page
+from webapp.api.paging import paged
 from webapp.api.presenters import instance_json, monitor_row_json
 from webapp.core.database import now, session
+from webapp.core.paging import requested_page
 
 OPERATORS = ("dopt", "process_owner")
 

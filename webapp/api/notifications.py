@@ -16,10 +16,11 @@ from engine.services.notifications import (
 )
 from webapp.api.blueprint import api
 from webapp.api.identity import authenticated, caller
-from webapp.api.paging import paged, requested_page
+from webapp.api.paging import paged
 from webapp.api.presenters import notification_json
 from webapp.api.request_data import json_object
 from webapp.core.database import commit, now, session
+from webapp.core.paging import requested_page
 
 
 @api.get("/notifications")

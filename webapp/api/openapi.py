@@ -261,6 +261,47 @@ PAGING = [
 ]
 
 
+PAGED_HEADERS = {
+    "X-Total-Count": {"description": "how many items the whole list has", "schema": I},
+    "Link": {"description": 'the next and previous pages: <url>; rel="next", <url>; rel="prev"', "schema": S},
+}
+
+
+def _list(summary: str, parameters: list[dict[str, Any]] | None = None, **errors: str) -> dict[str, Any]:
+    """A paged list (API.md): page and per_page, X-Total-Count and Link; 422 for an unusable page."""
+    operation: dict[str, Any] = _op(
+        summary, "200", None, False, None, **({"e422": "page, per_page or a filter not usable"} | errors)
+    )
+    operation["responses"]["200"]["headers"] = PAGED_HEADERS
+    operation["parameters"] = [*(parameters or []), *PAGING]
+    return operation
+
+
+APPLICATION_FILTERS = [
+    _query("q", S, "search: the application id, or part of the officer's name, username or edX username"),
+    _query("course", S, "course code"),
+    _query("course_run_id", I, "course run"),
+    _query("cca", S, "CCA code (the application's)"),
+    _query("status", S, "a status, or several separated by commas"),
+    _query("has_incident", {"enum": ["0", "1"]}, "1: only those with an open incident; 0: only those without"),
+    _query("submitted_from", D, "submitted on or after this day (India)"),
+    _query("submitted_to", D, "submitted on or before this day (India)"),
+    _query("sort", {"enum": ["submitted", "updated", "status", "officer"]}, "default submitted"),
+    _query("order", {"enum": ["asc", "desc"]}, "default desc"),
+]
+RUN_BODY = {
+    "course": S,
+    "starts_on": D,
+    "registration_closes_on": D,
+    "ends_on": D,
+    "exam_starts_on": D,
+    "exam_ends_on": D,
+    "fee_usd": {"type": "number"},
+    "reimbursement_cap_usd": {"type": "number"},
+}
+NOT_REPORT_READER = "the caller's roles may not read this report"
+
+
 DOCUMENT: dict[str, Any] = {
     "openapi": "3.1.0",
     "info": {"title": "iGOT MicroMasters workflow API", "version": "1"},
@@ -415,7 +456,7 @@ DOCUMENT: dict[str, Any] = {
             )
         },
         "/ccas": {
-            "get": _op("Cadre controlling authorities"),
+            "get": _list("Cadre controlling authorities, by code"),
             "post": _op(
                 "Add a CCA (admin)",
                 ok="201",
@@ -437,7 +478,7 @@ DOCUMENT: dict[str, Any] = {
             ),
         },
         "/courses": {
-            "get": _op("Courses"),
+            "get": _list("Courses, by code"),
             "post": _op(
                 "Add a course (dopt)",
                 ok="201",
@@ -447,23 +488,51 @@ DOCUMENT: dict[str, Any] = {
                 e422="invalid",
             ),
         },
-        "/course-runs": {
-            "get": _op("Course runs"),
-            "post": _op(
-                "Add a course run (dopt)",
-                ok="201",
-                body=_json(
-                    {
-                        "course": S,
-                        "starts_on": D,
-                        "registration_closes_on": D,
-                        "ends_on": D,
-                        "reimbursement_cap_usd": {"type": "number"},
-                    },
-                    ["course", "starts_on", "registration_closes_on", "ends_on"],
-                ),
+        "/courses/{code}": {
+            "parameters": [_path_param("code", S)],
+            "patch": _op(
+                "Change a course's title or prerequisites (dopt)",
+                body=_json({"title": S, "prerequisites": S}, []),
                 e403="not dopt",
-                e422="dates out of order or invalid",
+                e404="no such course",
+                e422="invalid",
+            ),
+        },
+        "/course-runs": {
+            "get": _list(
+                "Course runs, the latest start first, each with how many applications it has",
+                [
+                    _query("course", S, "course code"),
+                    _query("period", {"enum": ["all", "upcoming", "current", "past"]}, "default all"),
+                ],
+            ),
+            "post": _op(
+                "Add a course run (dopt); fee and cap default to USD 100",
+                ok="201",
+                body=_json(RUN_BODY, ["course", "starts_on", "registration_closes_on", "ends_on"]),
+                e403="not dopt",
+                e422="dates out of order or invalid; fields names each",
+            ),
+        },
+        "/course-runs/{id}": {
+            "parameters": [ID],
+            "patch": _op(
+                "Change a run (dopt): any field but the course; applications made before keep their copy "
+                "of the run (dates, cap)",
+                body=_json({k: v for k, v in RUN_BODY.items() if k != "course"}, []),
+                e403="not dopt",
+                e404="no such run",
+                e409="the run is closed",
+                e422="invalid; fields names each",
+            ),
+        },
+        "/course-runs/{id}/close": {
+            "parameters": [ID],
+            "post": _op(
+                "Close a run to new applications (dopt); its applications go on",
+                e403="not dopt",
+                e404="no such run",
+                e409="already closed",
             ),
         },
         "/coupons": {
@@ -549,7 +618,11 @@ DOCUMENT: dict[str, Any] = {
             },
         },
         "/applications": {
-            "get": _op("Applications the caller may see"),
+            "get": _list(
+                "Applications the caller may see, as lists show them (the whole application is at "
+                "/applications/{id}); searched, filtered and sorted",
+                APPLICATION_FILTERS,
+            ),
             "post": _op(
                 "Apply for a course run (officer)",
                 ok="201",
@@ -558,16 +631,31 @@ DOCUMENT: dict[str, Any] = {
                 e422="invalid",
             ),
         },
+        "/applications/export": {
+            "get": {
+                **_op(
+                    "The applications of the list's filters (all of them, not a page) as a CSV or XLSX file",
+                    e422="a filter or the format not usable",
+                ),
+                "parameters": [*APPLICATION_FILTERS, _query("format", {"enum": ["csv", "xlsx"]}, "default csv")],
+            }
+        },
         "/applications/{id}": {"parameters": [ID], "get": _op("One application", e404="not found")},
         "/applications/{id}/withdraw": {
             "parameters": [ID],
             "post": _op("Withdraw a live application", e404="not found", e409="already final"),
         },
         "/tasks": {
-            "get": {
-                **_op("Open tasks the caller may work, oldest first"),
-                "parameters": [{"name": "application_id", "in": "query", "schema": I}],
-            }
+            "get": _list(
+                "Open tasks the caller may work, oldest first",
+                [
+                    _query("application_id", I, "one application's"),
+                    _query("name", S, "the task (BPMN id), e.g. cca_approval"),
+                    _query("course", S, "course code"),
+                    _query("course_run_id", I, "course run"),
+                    _query("cca", S, "CCA code"),
+                ],
+            )
         },
         "/tasks/{task_id}": {
             "parameters": [_path_param("task_id", S)],
@@ -635,7 +723,7 @@ DOCUMENT: dict[str, Any] = {
             )
         },
         "/process-definitions": {
-            "get": _op("Every version of every process (process_owner, dopt)", e403="not allowed"),
+            "get": _list("Every version of every process (process_owner, dopt)", e403="not allowed"),
             "post": _op(
                 "Deploy a BPMN file, alone or with its forms (process_owner); every scenario of every "
                 "process it touches is rehearsed first. A comment (at most 500 characters: why this version) "
@@ -730,7 +818,7 @@ DOCUMENT: dict[str, Any] = {
         },
         "/process-definitions/{key}/scenarios": {
             "parameters": [_path_param("key", S)],
-            "get": _op("The scenarios of a process (process_owner, dopt)", e403="not allowed", e404="not deployed"),
+            "get": _list("The scenarios of a process (process_owner, dopt)", e403="not allowed", e404="not deployed"),
         },
         "/process-definitions/{key}/scenarios/{name}": {
             "parameters": [_path_param("key", S), _path_param("name", S)],
@@ -744,7 +832,7 @@ DOCUMENT: dict[str, Any] = {
                 e422="fields names each bad field, or the field where the rehearsal failed",
             ),
         },
-        "/forms": {"get": _op("The forms the newest versions bind (process_owner, dopt)", e403="not allowed")},
+        "/forms": {"get": _list("The forms the newest versions bind (process_owner, dopt)", e403="not allowed")},
         "/forms/{filename}": {
             "parameters": [_path_param("filename", S)],
             "get": _op("A deployed form's JSON Schema, as deployed", e403="not allowed", e404="no process uses it"),
@@ -760,17 +848,11 @@ DOCUMENT: dict[str, Any] = {
             ),
         },
         "/incidents": {
-            "get": {
-                **_op(
-                    "Open incidents, latest failure first (dopt, process_owner); paged",
-                    e403="not dopt or a process owner",
-                    e422="page or per_page not usable",
-                ),
-                "parameters": [
-                    {"name": "all", "in": "query", "schema": {"enum": ["0", "1"]}, "description": "1 adds closed ones"},
-                    *PAGING,
-                ],
-            }
+            "get": _list(
+                "Open incidents, latest failure first (dopt, process_owner)",
+                [_query("all", {"enum": ["0", "1"]}, "1 adds closed ones")],
+                e403="not dopt or a process owner",
+            )
         },
         "/incidents/{id}/retry": {
             "parameters": [ID],
@@ -889,6 +971,45 @@ DOCUMENT: dict[str, Any] = {
                 e409="not suspended",
                 e422="no reason",
             ),
+        },
+        "/reports/summary": {
+            "get": _op(
+                "Applications by status, course, CCA and course run (dopt; a CCA approver: own CCA's)",
+                answer={
+                    "type": "object",
+                    "required": ["by_status", "by_course", "by_cca"],
+                    "properties": {
+                        "total": I,
+                        "by_status": {"type": "object", "additionalProperties": I},
+                        "by_course": {"type": "object", "additionalProperties": I},
+                        "by_cca": {"type": "object", "additionalProperties": I},
+                        "by_course_run": {"type": "array", "items": {"type": "object"}},
+                    },
+                },
+                e403=NOT_REPORT_READER,
+            )
+        },
+        "/reports/pending": {
+            "get": _op(
+                "Open tasks by task, by age in whole days (0-7, 8-14, 15-30, over 30), and the oldest "
+                "(dopt; a CCA approver: own CCA's)",
+                e403=NOT_REPORT_READER,
+            )
+        },
+        "/reports/coupons": {
+            "get": _list("Each run's coupon pool: total, given, left (dopt, course_team)", e403=NOT_REPORT_READER)
+        },
+        "/reports/money": {
+            "get": _op(
+                "Claims approved and paid, USD claimed and INR paid, by run, by course and in all (dopt, finance)",
+                e403=NOT_REPORT_READER,
+            )
+        },
+        "/reports/dfft": {
+            "get": _list(
+                "Officers certified in every course of the catalogue, by name (dopt; a CCA approver: own CCA's)",
+                e403=NOT_REPORT_READER,
+            )
         },
         "/openapi.json": {"get": _op("This document", public=True)},
     },

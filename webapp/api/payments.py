@@ -19,9 +19,10 @@ from engine.services.payments import (
 )
 from webapp.api.blueprint import api
 from webapp.api.identity import authenticated, caller
-from webapp.api.paging import paged, requested_page
+from webapp.api.paging import paged
 from webapp.api.presenters import timestamp
 from webapp.core.database import now, session
+from webapp.core.paging import requested_page
 
 READERS_ONLY = "Your role may not do this: needs finance or dopt"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

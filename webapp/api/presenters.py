@@ -27,6 +27,7 @@ from engine.models import (
     User,
 )
 from engine.services.accounts import is_locked
+from engine.services.application_list import ApplicationRow
 from engine.services.incidents import open_incident_of
 from engine.services.instance_trace import InstanceView
 from engine.services.monitor import MonitorRow
@@ -104,6 +105,30 @@ def _application(
         "payment": payment_json(payment) if payment is not None and can_see_payment(viewer, application) else None,
         "created_at": timestamp(application.created_at),
         "updated_at": timestamp(application.updated_at),
+    }
+
+
+def application_row_json(row: ApplicationRow) -> dict[str, Any]:
+    """An application as lists show it (GET /applications): no history, no tasks; the whole
+    application is at /applications/{id}."""
+    return {
+        "id": row.id,
+        "officer": {
+            "username": row.officer_username,
+            "full_name": row.officer_name,
+            "service": row.service,
+            "cca": row.cca_code,
+            "cca_name": row.cca_name,
+            "edx_username": row.edx_username,
+        },
+        "course": row.course_code,
+        "course_title": row.course_title,
+        "course_run_id": row.course_run_id,
+        "course_run_starts_on": row.run_starts_on.isoformat(),
+        "status": row.status,
+        "has_incident": row.has_incident,
+        "created_at": timestamp(row.created_at),
+        "updated_at": timestamp(row.updated_at),
     }
 
 
@@ -221,8 +246,12 @@ def course_json(course: Course) -> dict[str, Any]:
     return {"code": course.code, "title": course.title, "prerequisites": course.prerequisites}
 
 
-def course_run_json(run: CourseRun) -> dict[str, Any]:
-    return run_summary(run)
+def course_run_json(run: CourseRun, applications: int | None = None) -> dict[str, Any]:
+    """A course run; lists add how many applications it has."""
+    body = run_summary(run)
+    if applications is not None:
+        body["applications"] = applications
+    return body
 
 
 def notification_json(notification: Notification) -> dict[str, Any]:

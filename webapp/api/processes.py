@@ -6,17 +6,16 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Response, jsonify, request
-from sqlalchemy import select
 
-from engine.definitions import deploy, get_definition
+from engine.definitions import deploy, get_definition, list_definitions
 from engine.errors import Invalid, TooLarge
 from engine.form_versions import MAX_FORM_BYTES
-from engine.models import ProcessDefinition
 from engine.services.process_versions import instructions_preview, list_versions, roll_back, validate_diagram
 from engine.services.scenarios import get_scenario, list_scenarios, put_scenario
 from engine.validation import MAX_XML_BYTES
 from webapp.api.blueprint import api
 from webapp.api.identity import authenticated, caller, require_role
+from webapp.api.paging import paged
 from webapp.api.presenters import (
     definition_json,
     deploy_json,
@@ -27,6 +26,7 @@ from webapp.api.presenters import (
 )
 from webapp.api.request_data import json_object
 from webapp.core.database import commit, now, session, settings
+from webapp.core.paging import requested_page
 
 READERS = ("process_owner", "dopt")
 
@@ -35,8 +35,9 @@ READERS = ("process_owner", "dopt")
 @authenticated
 def definitions() -> Any:
     require_role(*READERS)
-    rows = session().scalars(select(ProcessDefinition).order_by(ProcessDefinition.key, ProcessDefinition.version))
-    return jsonify([definition_json(row) for row in rows])
+    page = requested_page()
+    rows, total = list_definitions(session(), page.size, page.offset)
+    return paged([definition_json(row) for row in rows], total, page)
 
 
 @api.post("/process-definitions")
@@ -140,7 +141,9 @@ def definition_xml(key: str, version: int) -> Any:
 @authenticated
 def scenarios(key: str) -> Any:
     require_role(*READERS)
-    return jsonify([scenario_json(row) for row in list_scenarios(session(), key)])
+    page = requested_page()
+    rows = list_scenarios(session(), key)
+    return paged([scenario_json(row) for row in page.of(rows)], len(rows), page)
 
 
 @api.get("/process-definitions/<key>/scenarios/<name>")

@@ -4,26 +4,36 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import jsonify
+from flask import jsonify, request
 
 from engine.form_versions import task_form
 from engine.models import Application
 from engine.services.decisions import decision_facts
 from engine.services.process_data import task_data
-from engine.services.queries import TaskFilter, list_tasks
+from engine.services.queries import TaskFilter, count_tasks, list_tasks
 from engine.services.tasks import claim_task, complete_task, get_task, unclaim_task
 from webapp.api.blueprint import api
 from webapp.api.identity import authenticated, caller
+from webapp.api.paging import paged
 from webapp.api.presenters import application_json, task_json
 from webapp.api.request_data import int_arg, json_object
 from webapp.core.database import commit, now, session, settings
+from webapp.core.paging import requested_page
 
 
 @api.get("/tasks")
 @authenticated
 def tasks() -> Any:
-    filters = TaskFilter(application_id=int_arg("application_id"))
-    return jsonify([task_json(task) for task in list_tasks(session(), caller(), filters)])
+    filters = TaskFilter(
+        application_id=int_arg("application_id"),
+        course=request.args.get("course") or None,
+        course_run_id=int_arg("course_run_id"),
+        cca=request.args.get("cca") or None,
+        name=request.args.get("name") or None,
+    )
+    page = requested_page()
+    found = list_tasks(session(), caller(), filters, page.size, page.offset)
+    return paged([task_json(task) for task in found], count_tasks(session(), caller(), filters), page)
 
 
 @api.get("/tasks/<task_id>")

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Flask
 
-from engine.access import may_view_coupons, may_view_payments
+from engine import access
 from webapp.ui import formatting, i18n, identity, security
 from webapp.ui.blueprint import ui
 from webapp.ui.notifications.texts import notification_texts, unread_notifications
@@ -27,8 +27,10 @@ def register_ui(app: Flask, api: Blueprint) -> None:
         is_staff=identity.is_staff,
         note_texts=notification_texts,
         unread_notifications=unread_notifications,
-        may_view_coupons=may_view_coupons,
-        may_view_payments=may_view_payments,
+        may_view_coupons=access.may_view_coupons,
+        may_view_payments=access.may_view_payments,
+        can_list_applications=access.can_list_applications,
+        readable_reports=access.readable_reports,
     )
     app.register_blueprint(ui)
     security.init_app(app, api)

@@ -23,6 +23,9 @@ from engine.services.queries import history, open_tasks
 from engine.statuses import is_final
 from webapp.ui.labels import StatusWords, status_words
 
+# The application page shows the latest messages about it; the notifications page has them all.
+MESSAGES_SHOWN = 50
+
 
 @dataclass(frozen=True)
 class Dossier:

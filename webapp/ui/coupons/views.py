@@ -30,12 +30,13 @@ from engine.services.coupons import (
     void_coupon,
 )
 from webapp.core.database import commit, now, session
+from webapp.core.paging import requested_page
 from webapp.ui.coupons.blueprint import coupons
 from webapp.ui.coupons.forms import UploadForm, VoidForm
 from webapp.ui.fields import form_fields
 from webapp.ui.i18n import engine_text
 from webapp.ui.identity import signed_in, viewer
-from webapp.ui.paging import requested_page
+from webapp.ui.paging import Pager
 
 # A confirmation re-posts up to 10,000 valid codes: room for them beyond Flask's 500 kB.
 UPLOAD_FORM_BYTES = 2 * MAX_FILE_BYTES
@@ -54,7 +55,7 @@ def pools() -> Any:
     page = requested_page()
     today = now().astimezone(INDIA).date()
     rows, total = coupon_pools(session(), viewer(), today, page.size, page.offset)
-    return render_template("coupons/pools.html", rows=rows, page=page.of(total), today=today)
+    return render_template("coupons/pools.html", rows=rows, page=Pager(page, total), today=today)
 
 
 @coupons.get("/coupons/runs/<int:run_id>")
@@ -148,7 +149,7 @@ def _run_page(
             codes=codes,
             state=state,
             states=COUPON_STATES,
-            page=page.of(total),
+            page=Pager(page, total),
             form=form,
             fields=form.fields(errors),
             problems=[message for name, message in errors.items() if name not in ("codes", "file")],

@@ -12,19 +12,12 @@ from wtforms import HiddenField
 from engine.services.queries import TaskFilter
 from webapp.ui.forms import Form
 
-PAGE_SIZE = 20
-
 
 @dataclass(frozen=True)
 class InboxQuery:
-    """The filters and the page asked for; bad values are ignored, not errors."""
+    """The filters asked for; bad values are ignored, not errors (the page is webapp.ui.paging's)."""
 
     filters: TaskFilter
-    page: int
-
-    @property
-    def offset(self) -> int:
-        return (self.page - 1) * PAGE_SIZE
 
     def args(self, **changes: Any) -> dict[str, Any]:
         """The query arguments of this view (for links), with some changed."""
@@ -34,18 +27,13 @@ class InboxQuery:
             "cca": self.filters.cca,
             "task": self.filters.name,
             "q": self.filters.officer_name,
-            "page": self.page,
         }
         current.update(changes)
-        return {
-            key: value
-            for key, value in current.items()
-            if value not in (None, "") and not (key == "page" and value == 1)
-        }
+        return {key: value for key, value in current.items() if value not in (None, "")}
 
 
 def inbox_query(args: Mapping[str, str]) -> InboxQuery:
-    """The filters of the inbox URL: course, run, cca, task, q (officer name), page."""
+    """The filters of the inbox URL: course, run, cca, task, q (officer name)."""
     return InboxQuery(
         filters=TaskFilter(
             course=_text(args.get("course")),
@@ -53,8 +41,7 @@ def inbox_query(args: Mapping[str, str]) -> InboxQuery:
             cca=_text(args.get("cca")),
             name=_text(args.get("task")),
             officer_name=_text(args.get("q")),
-        ),
-        page=max(_whole(args.get("page")) or 1, 1),
+        )
     )
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any, BinaryIO, cast
@@ -20,14 +19,16 @@ from engine.services.tasks import claim_task, complete_task, get_task, unclaim_t
 from engine.services.uploads import store_upload
 from webapp.core.database import commit, now, session, settings
 from webapp.core.failures import record_step_failure, step_failed_message
+from webapp.core.paging import requested_page
 from webapp.ui import labels
 from webapp.ui.dossier import build_dossier
 from webapp.ui.fields import Field, bind, unplaced_errors
 from webapp.ui.i18n import engine_text
 from webapp.ui.identity import safe_next, signed_in, viewer
 from webapp.ui.inbox.blueprint import inbox as blueprint
-from webapp.ui.inbox.forms import PAGE_SIZE, ClaimForm, chosen_files, inbox_query, kept_uploads
+from webapp.ui.inbox.forms import ClaimForm, chosen_files, inbox_query, kept_uploads
 from webapp.ui.inbox.rows import filter_options, inbox_rows
+from webapp.ui.paging import Pager
 from webapp.ui.schema_forms import entered_values, schema_fields, typed_data, upload_names, upload_values
 
 
@@ -36,13 +37,14 @@ from webapp.ui.schema_forms import entered_values, schema_fields, typed_data, up
 def inbox() -> Any:
     user = viewer()
     query = inbox_query(request.args)
-    tasks = list_tasks(session(), user, query.filters, limit=PAGE_SIZE, offset=query.offset)
+    page = requested_page()
+    tasks = list_tasks(session(), user, query.filters, page.size, page.offset)
     total = count_tasks(session(), user, query.filters)
     return render_template(
         "inbox/inbox.html",
         rows=inbox_rows(session(), tasks, now()),
         total=total,
-        pages=max(math.ceil(total / PAGE_SIZE), 1),
+        pager=Pager(page, total),
         counts=task_counts_by_name(session(), user),
         options=filter_options(session()),
         query=query,

@@ -24,9 +24,9 @@ from engine.services.repair import (
     suspend_application,
 )
 from engine.statuses import ALL_STATUSES
-from webapp.api.paging import requested_page
 from webapp.core.database import commit, now, session, settings
 from webapp.core.failures import record_step_failure
+from webapp.core.paging import requested_page
 from webapp.ui.fields import form_fields
 from webapp.ui.forms import ConfirmedReasonForm, ReasonForm
 from webapp.ui.i18n import engine_text

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 
 from engine.errors import Invalid
@@ -17,28 +17,26 @@ from engine.services.notifications import (
 )
 from engine.services.queries import applications_by_id
 from webapp.core.database import commit, now, session
+from webapp.core.paging import requested_page
 from webapp.ui.identity import signed_in, viewer
 from webapp.ui.notifications.blueprint import notifications
 from webapp.ui.notifications.forms import DeliveryForm, MarkReadForm
-
-PER_PAGE = 50
+from webapp.ui.paging import Pager
 
 
 @notifications.get("/notifications")
 @signed_in
 def messages() -> Any:
     user = viewer()
-    page = request.args.get("page", "1")
-    number = int(page) if page.isascii() and page.isdigit() and 0 < len(page) < 7 and int(page) > 0 else 1
+    page = requested_page()
     total = count_notifications(session(), user)
-    rows = list_notifications(session(), user, PER_PAGE, (number - 1) * PER_PAGE)
+    rows = list_notifications(session(), user, page.size, page.offset)
     delivery = DeliveryForm(data={"delivery": user.mail_delivery})
     return render_template(
         "notifications/list.html",
         messages=rows,
         applications=applications_by_id(session(), user, [note.application_id for note in rows]),
-        page=number,
-        more=number * PER_PAGE < total,
+        pager=Pager(page, total),
         mark_form=MarkReadForm(),
         delivery_form=delivery,
     )

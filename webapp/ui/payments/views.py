@@ -14,9 +14,10 @@ from engine.errors import Invalid
 from engine.services.bank_batch import bank_csv, bank_xlsx
 from engine.services.payments import FINANCE_ROLE, date_range, ledger, ledger_totals, payment_queue
 from webapp.core.database import now, session
+from webapp.core.paging import requested_page
 from webapp.ui.i18n import engine_text
 from webapp.ui.identity import signed_in, viewer
-from webapp.ui.paging import requested_page
+from webapp.ui.paging import Pager
 from webapp.ui.payments.blueprint import payments
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -29,7 +30,7 @@ def queue() -> Any:
     page = requested_page()
     rows, total = payment_queue(session(), viewer(), now(), page.size, page.offset)
     return render_template(
-        "payments/queue.html", rows=rows, page=page.of(total), may_pay=viewer().has_role(FINANCE_ROLE)
+        "payments/queue.html", rows=rows, page=Pager(page, total), may_pay=viewer().has_role(FINANCE_ROLE)
     )
 
 
@@ -55,7 +56,7 @@ def ledger_page() -> Any:
         end=end_text,
         totals=ledger_totals(session(), viewer(), start, end),
         rows=rows,
-        page=page.of(total),
+        page=Pager(page, total),
     )
 
 

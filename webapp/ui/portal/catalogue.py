@@ -20,9 +20,12 @@ class CatalogueEntry:
 
 
 def catalogue(session: Session, today: date) -> list[CatalogueEntry]:
-    """Every course, each with the runs whose registration has not closed, soonest first."""
+    """Every course, each with the runs whose registration has not closed (and that DoPT has not
+    closed), soonest first."""
     runs = session.scalars(
-        select(CourseRun).where(CourseRun.registration_closes_on >= today).order_by(CourseRun.starts_on, CourseRun.id)
+        select(CourseRun)
+        .where(CourseRun.registration_closes_on >= today, CourseRun.closed_at.is_(None))
+        .order_by(CourseRun.starts_on, CourseRun.id)
     ).all()
     courses = session.scalars(select(Course).order_by(Course.code)).all()
     return [CatalogueEntry(course, [run for run in runs if run.course_code == course.code]) for course in courses]

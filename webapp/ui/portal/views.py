@@ -7,8 +7,10 @@ from typing import Any
 from flask import Response, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 
+from engine.access import can_list_applications
 from engine.errors import Conflict, Invalid, NotFound
 from engine.models import CourseRun
+from engine.services.application_list import ApplicationFilter, list_application_rows
 from engine.services.applications import (
     INDIA,
     CourseStanding,
@@ -17,14 +19,16 @@ from engine.services.applications import (
     submit_application,
     withdraw_application,
 )
-from engine.services.queries import list_applications, list_tasks
+from engine.services.queries import TaskFilter, applications_by_id, list_tasks
 from engine.services.uploads import read_upload
 from engine.statuses import SUBMITTED
 from webapp.core.database import commit, now, session, settings
+from webapp.core.paging import MAX_PER_PAGE, requested_page
 from webapp.ui.dossier import build_dossier
 from webapp.ui.fields import attach_errors, form_fields
 from webapp.ui.i18n import engine_text
 from webapp.ui.identity import current_user, is_staff, require_any_role, signed_in, viewer
+from webapp.ui.paging import Pager
 from webapp.ui.portal.blueprint import portal
 from webapp.ui.portal.catalogue import catalogue
 from webapp.ui.portal.forms import ApplyForm, WithdrawForm
@@ -100,13 +104,17 @@ def apply(run_id: int) -> Any:
 @signed_in
 def applications() -> Any:
     user = viewer()
-    mine = list_applications(session(), user)
-    waiting = [task for task in list_tasks(session(), user) if task.role == "officer"]
-    by_id = {application.id: application for application in mine}
+    if not user.has_role("officer") and can_list_applications(user):
+        return redirect(url_for("ui.applications.all_applications"))
+    page = requested_page()
+    found, total = list_application_rows(session(), user, ApplicationFilter(officer_id=user.id), page.size, page.offset)
+    loaded = applications_by_id(session(), user, [row.id for row in found])
+    mine = [loaded[row.id] for row in found if row.id in loaded]
+    # An officer has a task or two at a time; the cap only guards against the unthinkable.
+    waiting = list_tasks(session(), user, TaskFilter(role="officer"), MAX_PER_PAGE)
+    tasks = [(task, loaded.get(task.application_id or 0)) for task in waiting]
     return render_template(
-        "portal/applications.html",
-        rows=application_rows(session(), mine),
-        tasks=[(task, by_id.get(task.application_id or 0)) for task in waiting],
+        "portal/applications.html", rows=application_rows(session(), mine), pager=Pager(page, total), tasks=tasks
     )
 
 

@@ -25,8 +25,10 @@ from engine.validation import MAX_XML_BYTES
 from webapp.api.presenters import validation_json
 from webapp.api.request_data import json_object
 from webapp.core.database import commit, session, settings
+from webapp.core.paging import requested_page
 from webapp.ui.identity import require_any_role, signed_in, viewer
 from webapp.ui.labels import status_label
+from webapp.ui.paging import Pager
 from webapp.ui.processes.blueprint import processes
 from webapp.ui.processes.forms import DeployForm
 from webapp.ui.script_texts import EDITOR, script_texts
@@ -52,7 +54,11 @@ def _room_for_bpmn() -> None:
 @signed_in
 def definitions() -> Any:
     require_any_role(*READERS)
-    return render_template("processes/list.html", rows=list_processes(session(), viewer()), can_edit=_can_edit())
+    page = requested_page()
+    rows = list_processes(session(), viewer())
+    return render_template(
+        "processes/list.html", rows=page.of(rows), pager=Pager(page, len(rows)), can_edit=_can_edit()
+    )
 
 
 @processes.get("/processes/<key>/<int:version>")

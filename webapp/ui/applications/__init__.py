@@ -1,0 +1,1 @@
+"""The staff list of applications: search, filters, sort, paging and export."""

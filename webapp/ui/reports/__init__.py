@@ -1,0 +1,1 @@
+"""DoPT's reports: tables with charts drawn from them, each downloadable as CSV and XLSX."""

@@ -1,0 +1,142 @@
+"""The run and course forms. Dates are typed DD-MM-YYYY (as pages show them) and handed to
+engine.services.reference as ISO dates, so a run is checked by exactly the rules the API
+applies; the engine's errors are put beside the fields."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from wtforms import SelectField, StringField, TextAreaField
+from wtforms.validators import InputRequired, Length, ValidationError
+
+from engine.models import Course, CourseRun
+from engine.services.application_list import parse_day
+from webapp.ui.forms import Form
+
+DAY_HINT = _l("DD-MM-YYYY, e.g. 01-03-2027.")
+
+
+class DayField(StringField):  # type: ignore[misc]  # WTForms ships no type hints
+    """A date typed DD-MM-YYYY; `iso` is it as YYYY-MM-DD ("" when left empty)."""
+
+    def pre_validate(self, form: Any) -> None:
+        text = (self.data or "").strip()
+        if text and parse_day(text, day_first=True) is None:
+            raise ValidationError(str(_l("Enter a date as DD-MM-YYYY, e.g. 01-03-2027.")))
+
+    @property
+    def iso(self) -> str:
+        day = parse_day((self.data or "").strip(), day_first=True)
+        return day.isoformat() if day else ""
+
+
+def _day_text(value: date | None) -> str:
+    return value.strftime("%d-%m-%Y") if value else ""
+
+
+def _required() -> InputRequired:
+    return InputRequired(message=_l("Enter this."))
+
+
+class RunForm(Form):
+    """A course run's dates, exam window, fee and reimbursement cap (the course only when adding)."""
+
+    course = SelectField(_l("Course"), [InputRequired(message=_l("Choose one."))], validate_choice=False)
+    starts_on = DayField(_l("Starts on"), [_required()], description=DAY_HINT)
+    registration_closes_on = DayField(
+        _l("Registration closes on"),
+        [_required()],
+        description=_l("The last day to apply; on or before the start. DD-MM-YYYY."),
+    )
+    ends_on = DayField(_l("Ends on"), [_required()], description=_l("After the start. DD-MM-YYYY."))
+    exam_starts_on = DayField(
+        _l("Proctored exam window opens"),
+        description=_l("After the run starts; leave both exam days empty if not yet known. DD-MM-YYYY."),
+    )
+    exam_ends_on = DayField(_l("Proctored exam window closes"), description=DAY_HINT)
+    fee_usd = StringField(
+        _l("Course fee (USD)"),
+        [_required(), Length(max=12)],
+        description=_l("What the officer pays for the course, e.g. 100.00."),
+        render_kw={"inputmode": "decimal", "maxlength": 12},
+    )
+    reimbursement_cap_usd = StringField(
+        _l("Reimbursement cap (USD)"),
+        [_required(), Length(max=12)],
+        description=_l("The most DoPT reimburses; it may be less than the fee."),
+        render_kw={"inputmode": "decimal", "maxlength": 12},
+    )
+
+    def __init__(self, courses: Iterable[Course], run: CourseRun | None = None, **kwargs: Any) -> None:
+        # Shown before the first post; a post's own values replace them.
+        if run is not None:
+            kwargs["data"] = {
+                "course": run.course_code,
+                "starts_on": _day_text(run.starts_on),
+                "registration_closes_on": _day_text(run.registration_closes_on),
+                "ends_on": _day_text(run.ends_on),
+                "exam_starts_on": _day_text(run.exam_starts_on),
+                "exam_ends_on": _day_text(run.exam_ends_on),
+                "fee_usd": _amount_text(run.fee_usd),
+                "reimbursement_cap_usd": _amount_text(run.reimbursement_cap_usd),
+            }
+        else:
+            kwargs["data"] = {"fee_usd": "100.00", "reimbursement_cap_usd": "100.00"}
+        super().__init__(**kwargs)
+        self.course.choices = [(course.code, f"{course.title} ({course.code})") for course in courses]
+        if run is not None:
+            del self.course
+
+    def body(self) -> dict[str, Any]:
+        """What engine.services.reference expects (ISO dates; amounts as typed)."""
+        body: dict[str, Any] = {name: self[name].iso for name in self.day_names()}
+        body.update(fee_usd=self.fee_usd.data.strip(), reimbursement_cap_usd=self.reimbursement_cap_usd.data.strip())
+        if "course" in self:
+            body["course"] = self.course.data
+        return body
+
+    def day_names(self) -> list[str]:
+        return ["starts_on", "registration_closes_on", "ends_on", "exam_starts_on", "exam_ends_on"]
+
+
+def _amount_text(amount: Decimal | None) -> str:
+    return f"{amount:.2f}" if amount is not None else ""
+
+
+class CourseForm(Form):
+    """A course of the catalogue: code (only when adding), title, prerequisites."""
+
+    code = StringField(
+        _l("Code"),
+        [_required(), Length(max=16)],
+        description=_l("2 to 16 capital letters, digits or '-', e.g. PEED. It cannot change later."),
+        render_kw={"maxlength": 16},
+    )
+    title = StringField(_l("Title"), [_required(), Length(max=200)], render_kw={"maxlength": 200})
+    prerequisites = TextAreaField(
+        _l("Prerequisites"),
+        [Length(max=2000)],
+        description=_l("Shown to officers before they apply; leave empty for none."),
+        render_kw={"maxlength": 2000},
+    )
+
+    def __init__(self, course: Course | None = None, **kwargs: Any) -> None:
+        if course is not None:
+            kwargs["data"] = {"title": course.title, "prerequisites": course.prerequisites}
+        super().__init__(**kwargs)
+        if course is not None:
+            del self.code
+
+    def body(self) -> dict[str, Any]:
+        body: dict[str, Any] = {"title": self.title.data, "prerequisites": self.prerequisites.data or ""}
+        if "code" in self:
+            body["code"] = (self.code.data or "").strip()
+        return body
+
+
+class CloseRunForm(Form):
+    """The confirmation of closing a run: nothing but the CSRF token."""
