@@ -101,7 +101,7 @@ def test_a_cca_approver_lists_only_their_cca_and_an_officer_only_their_own(
 
     assert set(_ids(staff["cca"], "")) == ias
     assert set(_ids(staff["cca"], "cca=KA-DPAR")) == set()
-    assert _ids(staff["owner"], "") == []
+    assert _ids(staff["admin"], "") == []
 
 
 def test_unusable_filters_are_422_naming_each(staff: dict[str, Api], programme: Programme) -> None:
