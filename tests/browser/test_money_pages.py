@@ -120,7 +120,7 @@ def test_finance_pays_a_claim_and_the_officer_sees_the_payment(people: People, f
     page.get_by_role("link", name=re.compile(r"^Record the payment\W+Nandini Pillai")).click()
     expect(page.locator("#claim-title")).to_be_visible()
     page.get_by_label("Sanction order number", exact=True).fill("DOPT/TRG/2027/0101")
-    page.get_by_label("Paid on", exact=True).fill("2027-01-08")
+    page.get_by_label("Paid on", exact=True).fill("08-01-2027")
     page.get_by_label("Amount paid (INR)", exact=True).fill("8350")
     page.get_by_label("Exchange rate (INR per USD)", exact=True).fill("83.5")
     page.get_by_label("Payment reference", exact=True).fill("UTR2027010800101")
