@@ -124,7 +124,7 @@ def test_a_run_form_with_errors_names_each_beside_its_field(db: Database, dopt: 
 
     assert response.status_code == 422
     text = _text(response.text)
-    assert "Enter a date as DD-MM-YYYY" in text  # starts_on, typed the ISO way
+    assert "Enter the date as DD-MM-YYYY" in text  # starts_on, typed the ISO way
     assert "Give both days of the exam window, or neither" in text
     assert "A positive amount in USD" in text
     assert 'id="field-starts_on" name="starts_on" aria-describedby' in response.text

@@ -5,37 +5,17 @@ applies; the engine's errors are put beside the fields."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from wtforms import SelectField, StringField, TextAreaField
-from wtforms.validators import InputRequired, Length, ValidationError
+from wtforms.validators import InputRequired, Length
 
 from engine.models import Course, CourseRun
-from engine.services.application_list import parse_day
-from webapp.ui.forms import Form
+from webapp.ui.forms import DayField, Form, iso_day
 
 DAY_HINT = _l("DD-MM-YYYY, e.g. 01-03-2027.")
-
-
-class DayField(StringField):  # type: ignore[misc]  # WTForms ships no type hints
-    """A date typed DD-MM-YYYY; `iso` is it as YYYY-MM-DD ("" when left empty)."""
-
-    def pre_validate(self, form: Any) -> None:
-        text = (self.data or "").strip()
-        if text and parse_day(text, day_first=True) is None:
-            raise ValidationError(str(_l("Enter a date as DD-MM-YYYY, e.g. 01-03-2027.")))
-
-    @property
-    def iso(self) -> str:
-        day = parse_day((self.data or "").strip(), day_first=True)
-        return day.isoformat() if day else ""
-
-
-def _day_text(value: date | None) -> str:
-    return value.strftime("%d-%m-%Y") if value else ""
 
 
 def _required() -> InputRequired:
@@ -76,11 +56,11 @@ class RunForm(Form):
         if run is not None:
             kwargs["data"] = {
                 "course": run.course_code,
-                "starts_on": _day_text(run.starts_on),
-                "registration_closes_on": _day_text(run.registration_closes_on),
-                "ends_on": _day_text(run.ends_on),
-                "exam_starts_on": _day_text(run.exam_starts_on),
-                "exam_ends_on": _day_text(run.exam_ends_on),
+                "starts_on": run.starts_on,
+                "registration_closes_on": run.registration_closes_on,
+                "ends_on": run.ends_on,
+                "exam_starts_on": run.exam_starts_on,
+                "exam_ends_on": run.exam_ends_on,
                 "fee_usd": _amount_text(run.fee_usd),
                 "reimbursement_cap_usd": _amount_text(run.reimbursement_cap_usd),
             }
@@ -93,7 +73,7 @@ class RunForm(Form):
 
     def body(self) -> dict[str, Any]:
         """What engine.services.reference expects (ISO dates; amounts as typed)."""
-        body: dict[str, Any] = {name: self[name].iso for name in self.day_names()}
+        body: dict[str, Any] = {name: iso_day(self[name].data) or "" for name in self.day_names()}
         body.update(fee_usd=self.fee_usd.data.strip(), reimbursement_cap_usd=self.reimbursement_cap_usd.data.strip())
         if "course" in self:
             body["course"] = self.course.data
