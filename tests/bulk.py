@@ -27,6 +27,7 @@ from engine.models import (
     HumanTask,
     Incident,
     Officer,
+    Payment,
     ProcessDefinition,
     ProcessInstance,
     User,
@@ -65,6 +66,7 @@ class Programme:
     coupons: list[dict[str, Any]] = field(default_factory=list)
     claims: dict[int, Decimal] = field(default_factory=dict)
     payments: dict[int, Decimal] = field(default_factory=dict)
+    ledger: list[dict[str, Any]] = field(default_factory=list)
     incidents: set[int] = field(default_factory=set)
     dfft: set[str] = field(default_factory=set)
 
@@ -149,6 +151,8 @@ def build_programme(session: Session, size: int, now: datetime, seed: int = 11) 
     session.execute(insert(Application), applications)
     session.execute(insert(HumanTask), tasks)
     session.execute(insert(AuditEntry), audit)
+    if programme.ledger:
+        session.execute(insert(Payment), programme.ledger)
     if incidents:
         session.execute(insert(Incident), incidents)
     programme.applications.extend(applications)
@@ -168,7 +172,7 @@ def _advance_sequences(session: Session) -> None:
         return
     for table in ("users", "applications", "process_instances"):
         session.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))"))
-    for table in ("users", "officers", "applications", "human_tasks", "audit_log", "coupons", "incidents"):
+    for table in ("users", "officers", "applications", "human_tasks", "audit_log", "coupons", "incidents", "payments"):
         session.execute(text(f"ANALYZE {table}"))
 
 
@@ -252,6 +256,23 @@ def _claim_entries(
         payment = {"amount_inr": float(inr), "exchange_rate": 83.25, "paid_on": at.date().isoformat()}
         entries.append(_completion(app_id, at, "finance", "record_payment", payment))
         programme.payments[app_id] = inr
+        programme.ledger.append(
+            {
+                "application_id": app_id,
+                "course_run_id": application["course_run_id"],
+                "beneficiary_name": "Officer " + officer["username"],
+                "bank_account_number": "123456789012",
+                "ifsc": "SBIN0001234",
+                "amount_usd": amount,
+                "amount_inr": inr,
+                "exchange_rate": Decimal("83.25"),
+                "sanction_number": f"DOPT/TRG/{app_id}",
+                "paid_on": at.date(),
+                "reference": f"UTR{app_id:012d}",
+                "recorded_by": "finance",
+                "recorded_at": at,
+            }
+        )
     return entries
 
 

@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import and_, case, distinct, func, select
 from sqlalchemy.orm import Session, aliased
 
-from engine.models import CCA, Application, AuditEntry, Coupon, Course, CourseRun, HumanTask, Officer, User
+from engine.models import CCA, Application, AuditEntry, Coupon, Course, CourseRun, HumanTask, Officer, Payment, User
 from engine.services.catalogue import AnySelect, count_of
 
 CENT = Decimal("0.01")
@@ -228,29 +228,26 @@ def claims(cca: str | None) -> AnySelect:
     """The approved claims, one row each: application_id, course_run_id, course_code, paid (bool),
     amount_usd (what the officer claimed) and amount_inr (what finance paid, None until paid).
 
-    The one place the money report reads claims from. Today they come from what the process
-    records: the application's status (awaiting_payment: approved; reimbursed: paid) and the
-    figures the audit log keeps of the last `submit_claim` and `record_payment` completions
-    (engine.services.tasks.AUDITED_FIGURES). Where a payments table holds the payments, this
-    select is the one to change.
+    The one place the money report reads claims from. Approval comes from the application's
+    status (awaiting_payment: approved; reimbursed: paid); a paid claim's figures from the
+    payments ledger (engine.models.Payment, written by the step that records the payment); an
+    unpaid claim's amount from the audit of its last `submit_claim` completion
+    (engine.services.tasks.AUDITED_FIGURES), the only place it is kept before payment.
     """
     claimed = aliased(AuditEntry)
-    payment = aliased(AuditEntry)
     last_claim = _last_completion("submit_claim")
-    last_payment = _last_completion("record_payment")
     query = (
         select(
             Application.id.label("application_id"),
             Application.course_run_id,
             Application.course_code,
             (Application.status == PAID_STATUS).label("paid"),
-            claimed.detail["amount_paid_usd"].as_numeric(12, 2).label("amount_usd"),
-            payment.detail["amount_inr"].as_numeric(14, 2).label("amount_inr"),
+            func.coalesce(Payment.amount_usd, claimed.detail["amount_paid_usd"].as_numeric(12, 2)).label("amount_usd"),
+            Payment.amount_inr.label("amount_inr"),
         )
         .outerjoin(last_claim, last_claim.c.application_id == Application.id)
         .outerjoin(claimed, claimed.id == last_claim.c.entry_id)
-        .outerjoin(last_payment, last_payment.c.application_id == Application.id)
-        .outerjoin(payment, payment.id == last_payment.c.entry_id)
+        .outerjoin(Payment, Payment.application_id == Application.id)
         .where(Application.status.in_(APPROVED_STATUSES))
     )
     return _scoped(query, cca)
