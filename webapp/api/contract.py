@@ -9,6 +9,7 @@ Called by the input boundary (webapp/core/boundary.py) for every request under /
 
 from __future__ import annotations
 
+import json
 import re
 from functools import cache
 from typing import Any
@@ -105,18 +106,25 @@ def check_types(body: Any) -> None:
     fields = _query_problems(_operations()[operation_key])
     validator = _body_validator(*operation_key)
     if validator is not None and isinstance(body, dict):
-        for error in validator.iter_errors(body):
+        errors = list(validator.iter_errors(body))
+        for error in errors:
             wrong_shape = error.validator == "type" or (
                 error.validator == "enum" and isinstance(error.instance, dict | list)
             )
             if wrong_shape:
                 fields.setdefault(_field(error.absolute_path), _expected(error.schema))
+        if fields:  # one answer names every field: the fixed values wrong too
+            for error in errors:
+                if error.validator in ("const", "enum"):
+                    allowed = [error.validator_value] if error.validator == "const" else error.validator_value
+                    words = " or ".join(json.dumps(value) for value in allowed)
+                    fields.setdefault(_field(error.absolute_path), f"must be {words}")
     if fields:
         raise Invalid("Some fields have the wrong type", fields)
 
 
 def _query_problems(operation: dict[str, Any]) -> dict[str, str]:
-    """Integer query arguments that are not whole numbers the database can hold."""
+    """Integer query arguments that are whole numbers the database cannot hold."""
     fields = {}
     for parameter in operation.get("parameters", []):
         schema = parameter.get("schema", {})
@@ -126,6 +134,8 @@ def _query_problems(operation: dict[str, Any]) -> dict[str, str]:
             if value == "":
                 continue
             text = value.strip()
-            if not re.fullmatch(r"[+-]?[0-9]{1,12}", text) or not INT_MIN <= int(text) <= INT_MAX:
+            # Other texts are the view's to name, with its own words.
+            whole = re.fullmatch(r"[+-]?[0-9]+", text)
+            if whole and (len(text) > 12 or not INT_MIN <= int(text) <= INT_MAX):
                 fields[parameter["name"]] = f"must be a whole number from {INT_MIN} to {INT_MAX}"
     return fields

@@ -321,10 +321,13 @@ DOCUMENT: dict[str, Any] = {
                             "details": {},
                             "incident_id": I,
                             "incident": {"type": "object"},
+                            "request_id": S,
                         },
                         "required": ["code", "message"],
                     }
                 },
+                "required": ["error"],
+                "additionalProperties": False,
             },
             "Scenario": SCENARIO,
         },
@@ -1014,6 +1017,20 @@ DOCUMENT: dict[str, Any] = {
         "/openapi.json": {"get": _op("This document", public=True)},
     },
 }
+
+
+def _default_errors(document: dict[str, Any]) -> None:
+    """Every operation: any status it does not list (403, 404, 405, 409, 413, 422, 500) is
+    answered with the error envelope, so a client (and the fuzzer) can rely on its shape."""
+    for item in document["paths"].values():
+        for operation in item.values():
+            if isinstance(operation, dict) and "responses" in operation:
+                operation["responses"].setdefault(
+                    "default", {"description": "an error", "content": {"application/json": {"schema": ERROR}}}
+                )
+
+
+_default_errors(DOCUMENT)
 
 
 @api.get("/openapi.json")

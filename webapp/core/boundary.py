@@ -119,8 +119,8 @@ def _texts(value: Any, where: str) -> Iterator[tuple[str, Any]]:
             yield path or "body", item
 
 
-def _text_problem(text: str) -> str | None:
-    found = _FORBIDDEN.search(text)
+def _text_problem(text: str | None) -> str | None:
+    found = _FORBIDDEN.search(text or "")
     if found is None:
         return None
     return "must not contain a NUL character" if found.group() == "\x00" else "must not contain a lone surrogate"
