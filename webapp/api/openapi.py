@@ -185,15 +185,25 @@ DEPLOYED = {
 VALIDATION = {
     "type": "object",
     "properties": {
-        "key": S,
+        "key": NULLABLE_S,
         "valid": B,
-        "changed": B,
-        "problems": {"type": "array", "items": {"type": "object", "properties": {"element": S, "message": S}}},
+        "changed": {"type": ["boolean", "null"]},
+        "problems": {
+            "type": "array",
+            "items": {"type": "object", "properties": {"element": NULLABLE_S, "message": S}},
+        },
         "scenarios": {
             "type": "array",
             "items": {
                 "type": "object",
-                "properties": {"name": S, "process": S, "passed": B, "step": I, "element": S, "message": S},
+                "properties": {
+                    "name": S,
+                    "process": S,
+                    "passed": B,
+                    "step": {"type": ["integer", "null"]},
+                    "element": NULLABLE_S,
+                    "message": NULLABLE_S,
+                },
             },
         },
     },

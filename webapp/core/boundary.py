@@ -32,6 +32,7 @@ from werkzeug.routing import IntegerConverter
 from werkzeug.wrappers import Response
 
 from engine.errors import Invalid
+from engine.i18n import N_
 
 # PostgreSQL's `integer`, the type of every id and version column (SQLite's is wider).
 INT_MIN = -(2**31)
@@ -145,7 +146,7 @@ def _check_json_body() -> Any:
         elif isinstance(item, int) and not isinstance(item, bool) and not INT_MIN <= item <= INT_MAX:
             fields.setdefault(path, f"must be a whole number from {INT_MIN} to {INT_MAX}")
     if fields:
-        raise Invalid("Some fields hold what the server cannot take", fields)
+        raise Invalid(N_("Some fields hold what the server cannot take"), fields)
     return body
 
 
@@ -175,7 +176,7 @@ def _check_request() -> None:
             if (problem := _text_problem(key) or _text_problem(upload.filename or ""))
         }
         if fields:
-            raise Invalid("Some fields hold characters that are not allowed", fields)
+            raise Invalid(N_("Some fields hold characters that are not allowed"), fields)
     body = _check_json_body()
     if request.path.startswith("/api/"):
         from webapp.api.contract import check_types

@@ -100,7 +100,7 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(MalformedRequest)
     def _malformed_request(error: MalformedRequest) -> Any:
         extra: dict[str, Any] = {"fields": error.fields} if error.fields else {}
-        return error_response(400, "bad_request", error.message if _wants_json() else _(error.message), **extra)
+        return error_response(400, "bad_request", error.message if _wants_json() else _(PAGE_MESSAGES[400]), **extra)
 
     @app.errorhandler(FormNotFound)
     def _form_missing(error: FormNotFound) -> Any:
