@@ -57,7 +57,9 @@ def test_bad_characters_in_task_remarks_are_422(client: FlaskClient, staff: dict
     application = officer.post("/applications", {"course_run_id": open_run(staff["dopt"])["id"], "declaration": True})
     task = staff["cca"].task(application.json["id"], "cca_approval")
     response = staff["cca"].post(f"/tasks/{task}/complete", {"data": {"decision": "approve", "remarks": f"ok{bad}"}})
-    assert _fields(response) == {"data.remarks": f"must not contain a {'NUL character' if bad == NUL else 'lone surrogate'}"}
+    assert _fields(response) == {
+        "data.remarks": f"must not contain a {'NUL character' if bad == NUL else 'lone surrogate'}"
+    }
 
 
 def test_nul_in_a_path_is_400(staff: dict[str, Api], client: FlaskClient) -> None:
@@ -83,7 +85,9 @@ def test_json_nested_100000_deep_is_400_signed_in_or_not(client: FlaskClient, st
 
 def test_json_just_within_the_depth_limit_reaches_the_view(client: FlaskClient) -> None:
     nested = "[" * (MAX_JSON_DEPTH - 1) + "]" * (MAX_JSON_DEPTH - 1)
-    response = client.post("/api/v1/auth/token", data=f'{{"username": {nested}, "password": "x"}}', content_type="application/json")
+    response = client.post(
+        "/api/v1/auth/token", data=f'{{"username": {nested}, "password": "x"}}', content_type="application/json"
+    )
     assert "nests deeper" not in response.get_data(as_text=True)
     assert response.status_code in (401, 422)
 
@@ -91,7 +95,10 @@ def test_json_just_within_the_depth_limit_reaches_the_view(client: FlaskClient) 
 def test_wrong_types_are_422_naming_the_field(client: FlaskClient, staff: dict[str, Api]) -> None:
     fields = _fields(client.post("/api/v1/officers", json=officer_body() | {"service": [], "cca": []}))
     assert fields["service"].startswith("must be") and fields["cca"] == "must be a text"
-    assert set(_fields(client.post("/api/v1/auth/token", json={"username": {}, "password": 5}))) == {"username", "password"}
+    assert set(_fields(client.post("/api/v1/auth/token", json={"username": {}, "password": 5}))) == {
+        "username",
+        "password",
+    }
     assert "course" in _fields(staff["dopt"].post("/course-runs", {"course": ["CGP"]}))
 
 

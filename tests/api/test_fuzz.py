@@ -76,7 +76,7 @@ def test_no_server_error_and_every_answer_matches_its_schema(
                     raise
                 kind = "server error" if response.status_code >= 500 else "schema mismatch"
                 counts[kind] += 1
-                failures.setdefault((operation.label, kind), f"{role} {response.status_code}: {str(error)[:800]}")
+                failures.setdefault((case.operation.label, kind), f"{role} {response.status_code}: {str(error)[:800]}")
 
         fuzz()
         counts["operations"] += 1

@@ -58,7 +58,7 @@ class BoundedInt(IntegerConverter):
     """`<int:...>` in a route: a whole number the database's integer columns can hold, else no
     route matches (404), so no query is ever made with an id the database cannot store."""
 
-    def __init__(self, map: Any, *args: Any, **kwargs: Any) -> None:  # noqa: A002 - werkzeug's name
+    def __init__(self, map: Any, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("max", INT_MAX)
         super().__init__(map, *args, **kwargs)
 
@@ -101,7 +101,8 @@ def request_id() -> str | None:
     """The current request's id, or None outside a request."""
     if not has_request_context():
         return None
-    return g.get("request_id")
+    number: str | None = g.get("request_id")
+    return number
 
 
 def _texts(value: Any, where: str) -> Iterator[tuple[str, Any]]:
