@@ -235,3 +235,9 @@ def test_property_hostile_values_in_a_page_form_are_refused_not_a_500(app: Flask
     assert "text/html" in response.content_type
     if NUL in value:
         assert response.status_code == 422
+
+
+def test_a_form_nested_100000_deep_is_refused_not_a_500(staff: dict[str, Api]) -> None:
+    owner = staff["owner"]
+    response = owner.send("PUT", "/forms/cca_approval.schema.json", b"[" * 100_000, "text/plain")
+    assert response.status_code in (400, 422), response.status_code
