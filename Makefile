@@ -17,7 +17,7 @@ CATALOGUES := $(wildcard $(TRANSLATIONS)/*/LC_MESSAGES/messages.po)
 EXTRACT := $(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
 	--add-comments=TRANSLATORS: --project="iGOT MicroMasters" --copyright-holder="DoPT, Training Division"
 
-.PHONY: setup run test lint bench clean i18n
+.PHONY: setup run test lint bench clean i18n fuzz
 
 setup: $(VENV)/.installed $(VENDOR)/.installed $(BUILD)/.built $(CATALOGUES:.po=.mo)
 
@@ -66,6 +66,12 @@ lint: setup
 test: setup lint
 	scripts/ensure-chromium
 	$(BIN)/python -m pytest -q
+
+# The API fuzzed from its OpenAPI document with many more examples than `make test` runs
+# (every operation, every role, SQLite, and PostgreSQL when IGOT_TEST_DATABASE_URL is set).
+FUZZ_EXAMPLES ?= 25
+fuzz: setup
+	IGOT_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/python -m pytest -q -s tests/api/test_fuzz.py tests/api/test_boundary.py -k "fuzz or property"
 
 bench: setup
 	$(BIN)/python -m benchmarks.run

@@ -63,6 +63,8 @@ def read_form(filename: str, content: bytes) -> FormFile:
         raise ValueError("the form is not UTF-8 text") from error
     except ValueError as error:
         raise ValueError(f"the form is not valid JSON: {error}") from error
+    except RecursionError as error:
+        raise ValueError("the form is not valid JSON: nested too deep") from error
     if not isinstance(schema, dict):
         raise ValueError("the form must be a JSON object (a JSON Schema)")
     try:

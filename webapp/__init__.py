@@ -14,7 +14,9 @@ from engine.config import load_settings
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Build the application; tests pass their own database URL and paths."""
-    app = Flask(__name__)
+    from webapp.core.errors import IgotFlask, log_to_gunicorn
+
+    app = IgotFlask(__name__)
     config = test_config or {}
     settings = load_settings(config.get("DATABASE_URL"), config.get("INSTANCE_PATH"))
     app.config.update(
@@ -25,11 +27,13 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.config.update(config)
 
     from webapp.api import api
-    from webapp.core import database, errors
+    from webapp.core import boundary, database, errors
     from webapp.ui import register_ui
 
     database.init_app(app, settings)
     errors.init_app(app)
+    boundary.init_app(app)
+    log_to_gunicorn()
     app.register_blueprint(api)
     register_ui(app, api)
     return app

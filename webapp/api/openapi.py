@@ -185,15 +185,25 @@ DEPLOYED = {
 VALIDATION = {
     "type": "object",
     "properties": {
-        "key": S,
+        "key": NULLABLE_S,
         "valid": B,
-        "changed": B,
-        "problems": {"type": "array", "items": {"type": "object", "properties": {"element": S, "message": S}}},
+        "changed": {"type": ["boolean", "null"]},
+        "problems": {
+            "type": "array",
+            "items": {"type": "object", "properties": {"element": NULLABLE_S, "message": S}},
+        },
         "scenarios": {
             "type": "array",
             "items": {
                 "type": "object",
-                "properties": {"name": S, "process": S, "passed": B, "step": I, "element": S, "message": S},
+                "properties": {
+                    "name": S,
+                    "process": S,
+                    "passed": B,
+                    "step": {"type": ["integer", "null"]},
+                    "element": NULLABLE_S,
+                    "message": NULLABLE_S,
+                },
             },
         },
     },
@@ -321,10 +331,13 @@ DOCUMENT: dict[str, Any] = {
                             "details": {},
                             "incident_id": I,
                             "incident": {"type": "object"},
+                            "request_id": S,
                         },
                         "required": ["code", "message"],
                     }
                 },
+                "required": ["error"],
+                "additionalProperties": False,
             },
             "Scenario": SCENARIO,
         },
@@ -1014,6 +1027,20 @@ DOCUMENT: dict[str, Any] = {
         "/openapi.json": {"get": _op("This document", public=True)},
     },
 }
+
+
+def _default_errors(document: dict[str, Any]) -> None:
+    """Every operation: any status it does not list (403, 404, 405, 409, 413, 422, 500) is
+    answered with the error envelope, so a client (and the fuzzer) can rely on its shape."""
+    for item in document["paths"].values():
+        for operation in item.values():
+            if isinstance(operation, dict) and "responses" in operation:
+                operation["responses"].setdefault(
+                    "default", {"description": "an error", "content": {"application/json": {"schema": ERROR}}}
+                )
+
+
+_default_errors(DOCUMENT)
 
 
 @api.get("/openapi.json")

@@ -24,6 +24,7 @@ from engine.errors import (
 from engine.forms import FormNotFound
 from engine.i18n import N_
 from webapp.api.request_data import MalformedBody
+from webapp.core.boundary import MalformedRequest, request_id
 from webapp.core.database import session
 from webapp.core.failures import STEP_FAILED_HEADING, record_step_failure, step_failed_message
 
@@ -96,6 +97,11 @@ def init_app(app: Flask) -> None:
     def _malformed(error: MalformedBody) -> Any:
         return error_response(400, "bad_request", str(error))
 
+    @app.errorhandler(MalformedRequest)
+    def _malformed_request(error: MalformedRequest) -> Any:
+        extra: dict[str, Any] = {"fields": error.fields} if error.fields else {}
+        return error_response(400, "bad_request", error.message if _wants_json() else _(PAGE_MESSAGES[400]), **extra)
+
     @app.errorhandler(FormNotFound)
     def _form_missing(error: FormNotFound) -> Any:
         log.error("form missing: %s", error)
@@ -112,5 +118,58 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(Exception)
     def _unexpected(error: Exception) -> Any:
-        log.exception("unexpected error")
-        return error_response(500, "internal_error", _("Something went wrong on our side; nothing was changed."))
+        return unexpected_error(error)
+
+
+def unexpected_error(error: BaseException) -> Any:
+    """Log an error no handler expected, with its request id, and answer 500 (the envelope for
+    the API, the error page for pages), the request id in the answer for the person to quote."""
+    number = request_id()
+    log.error(
+        "unexpected error, request %s: %s %s",
+        number,
+        request.method,
+        request.path,
+        exc_info=(type(error), error, error.__traceback__),
+    )
+    if _wants_json():
+        message = "Something went wrong on our side; nothing was changed."
+    else:
+        message = _(
+            "Something went wrong on our side; nothing was changed. If you tell DoPT, quote %(number)s.",
+            number=number,
+        )
+    return error_response(500, "internal_error", message, request_id=number)
+
+
+class IgotFlask(Flask):
+    """Flask, with every exception a view raises answered: Flask itself answers only `Exception`
+    subclasses and lets other BaseExceptions (GeneratorExit, a library's own) drop the
+    connection. Those become a logged 500 too; KeyboardInterrupt and SystemExit still stop
+    the server, as they are meant to."""
+
+    def full_dispatch_request(self) -> Any:
+        """Flask's dispatch; a BaseException that is not an Exception is answered as a 500."""
+        try:
+            return super().full_dispatch_request()
+        except (KeyboardInterrupt, SystemExit):
+            raise
+        except Exception:
+            raise
+        except BaseException as error:
+            return self.finalize_request(unexpected_error(error))
+
+
+def log_to_gunicorn(loggers: tuple[str, ...] = ("webapp", "engine")) -> None:
+    """Under gunicorn, send the application's log records (unexpected errors with their request
+    id) to gunicorn's error log: the handlers and level of the `gunicorn.error` logger, which
+    `--error-logfile` and `--log-level` configure. Elsewhere the records go where Python's
+    logging sends them (stderr)."""
+    errors = logging.getLogger("gunicorn.error")
+    if not errors.handlers:
+        return
+    for name in loggers:
+        logger = logging.getLogger(name)
+        logger.handlers = list(errors.handlers)
+        logger.setLevel(errors.level)
+        logger.propagate = False

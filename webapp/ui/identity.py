@@ -104,8 +104,9 @@ def is_staff(user: User) -> bool:
 
 
 def safe_next(target: str | None, fallback: str) -> str:
-    """A local path to go to after a form, never another site (no open redirect)."""
-    if not target:
+    """A local path to go to after a form, never another site (no open redirect), and never
+    one with a control character (a line break would split the Location header)."""
+    if not target or any(ord(char) < 0x20 or ord(char) == 0x7F for char in target):
         return fallback
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") or "\\" in target:
