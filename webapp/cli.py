@@ -17,7 +17,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from engine.bootstrap import Database, init, open_database
 from engine.config import Settings, load_mail_settings, load_settings
 from engine.definitions import DeployResult, deploy
-from engine.errors import Conflict, DeployRefused, Invalid
+from engine.errors import Conflict, DeployRefused, Invalid, NotFound
+from engine.services.accounts import console_password
 from engine.services.digest import queue_digests
 from engine.services.people import create_user
 from engine.services.timers import fire_due_timers, next_timer_at
@@ -115,6 +116,31 @@ def user_add(name: str, roles: tuple[str, ...], cca: str | None, password: str |
         click.echo(error.message, err=True)
         sys.exit(2)
     click.echo(f"user {name} created with roles {', '.join(roles)}")
+
+
+@user_group.command("password")
+@click.argument("name")
+def user_password(name: str) -> None:
+    """Give user NAME a new password: asked twice at a terminal, else the first line of stdin.
+
+    Every API token of the user is revoked and every signed-in page of theirs ends
+    (engine.services.auth.set_password); the account audit records the change.
+    """
+    if sys.stdin.isatty():
+        password = click.prompt("New password", hide_input=True, confirmation_prompt=True)
+    else:
+        password = sys.stdin.readline().rstrip("\r\n")
+    try:
+        with _open() as (_settings, database), database.sessions() as session, session.begin():
+            console_password(session, name, password, datetime.now(UTC))
+    except NotFound as error:
+        click.echo(error.message, err=True)
+        sys.exit(2)
+    except Invalid as error:
+        for field, message in error.fields.items():
+            click.echo(f"{field}: {message}", err=True)
+        sys.exit(2)
+    click.echo(f"new password set for {name}; their tokens and signed-in pages have ended")
 
 
 @main.command("deploy")
