@@ -144,28 +144,69 @@ class Refusal:
     message: str
 
 
-def refusal(retry_after: int, translate: bool = True) -> Refusal:
+_ENGLISH = {
+    (False, True): (
+        "Too many attempts. Try again in %(num)d second.",
+        "Too many attempts. Try again in %(num)d seconds.",
+    ),
+    (False, False): (
+        "Too many attempts. Try again in %(num)d minute.",
+        "Too many attempts. Try again in %(num)d minutes.",
+    ),
+    (True, True): (
+        "Too many files sent in a short time. Try again in %(num)d second.",
+        "Too many files sent in a short time. Try again in %(num)d seconds.",
+    ),
+    (True, False): (
+        "Too many files sent in a short time. Try again in %(num)d minute.",
+        "Too many files sent in a short time. Try again in %(num)d minutes.",
+    ),
+}
+
+
+def refusal(retry_after: int, translate: bool = True, uploads: bool = False) -> Refusal:
     """The 429's wait (seconds) and message: in the request's language for pages (`translate`),
-    English for the API. Up to 90 seconds the wait is said in seconds, beyond in minutes."""
-    if retry_after <= 90:
-        num, forms = (
-            retry_after,
-            (
+    English for the API; `uploads` words it for files sent too fast. Up to 90 seconds the
+    wait is said in seconds, beyond in minutes."""
+    in_seconds = retry_after <= 90
+    num = retry_after if in_seconds else math.ceil(retry_after / 60)
+    if not translate:
+        singular, plural = _ENGLISH[(uploads, in_seconds)]
+        return Refusal(retry_after, (singular if num == 1 else plural) % {"num": num})
+    return Refusal(retry_after, _translated(uploads, in_seconds, num))
+
+
+def _translated(uploads: bool, in_seconds: bool, num: int) -> str:
+    # Literal calls, so that pybabel finds every text (the same as _ENGLISH).
+    if uploads and in_seconds:
+        return str(
+            ngettext(
+                "Too many files sent in a short time. Try again in %(num)d second.",
+                "Too many files sent in a short time. Try again in %(num)d seconds.",
+                num,
+            )
+        )
+    if uploads:
+        return str(
+            ngettext(
+                "Too many files sent in a short time. Try again in %(num)d minute.",
+                "Too many files sent in a short time. Try again in %(num)d minutes.",
+                num,
+            )
+        )
+    if in_seconds:
+        return str(
+            ngettext(
                 "Too many attempts. Try again in %(num)d second.",
                 "Too many attempts. Try again in %(num)d seconds.",
-            ),
+                num,
+            )
         )
-    else:
-        num, forms = (
-            math.ceil(retry_after / 60),
-            (
-                "Too many attempts. Try again in %(num)d minute.",
-                "Too many attempts. Try again in %(num)d minutes.",
-            ),
+    return str(
+        ngettext(
+            "Too many attempts. Try again in %(num)d minute.", "Too many attempts. Try again in %(num)d minutes.", num
         )
-    if translate:
-        return Refusal(retry_after, ngettext(forms[0], forms[1], num))
-    return Refusal(retry_after, forms[0 if num == 1 else 1] % {"num": num})
+    )
 
 
 def current_wait() -> int:
