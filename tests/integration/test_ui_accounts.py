@@ -12,6 +12,7 @@ from sqlalchemy import select
 from werkzeug.test import TestResponse
 
 from engine.bootstrap import Database
+from engine.config import Settings
 from engine.models import Application, User
 from engine.services.applications import submit_application
 from tests.factories import NOW, make_officer, make_run
@@ -118,7 +119,9 @@ def test_a_new_password_ends_the_other_sign_ins_but_not_this_one(app: Flask, off
     assert elsewhere.get("/applications").status_code == 302
 
 
-def test_the_console_password_ends_old_cookies_and_tokens(app: Flask, db: Database, officer: str) -> None:
+def test_the_console_password_ends_old_cookies_and_tokens(
+    app: Flask, db: Database, settings: Settings, officer: str
+) -> None:
     browser = app.test_client()
     post_sign_in(browser, officer, PASSWORD)
     token = browser.post("/api/v1/auth/token", json={"username": officer, "password": PASSWORD}).json["token"]
@@ -126,17 +129,16 @@ def test_the_console_password_ends_old_cookies_and_tokens(app: Flask, db: Databa
     assert browser.get("/api/v1/me", headers=bearer).status_code == 200
 
     result = CliRunner().invoke(
-        igot, ["user", "password", officer], input="another-good-password\n", env={"IGOT_DATABASE_URL": db_url(db)}
+        igot,
+        ["user", "password", officer],
+        input="another-good-password\n",
+        env={"IGOT_DATABASE_URL": settings.database_url, "IGOT_INSTANCE_PATH": str(settings.instance_path)},
     )
 
     assert result.exit_code == 0, result.output
     assert browser.get("/applications").status_code == 302
     assert browser.get("/api/v1/me", headers=bearer).status_code == 401
     assert post_sign_in(app.test_client(), officer, "another-good-password").status_code == 302
-
-
-def db_url(db: Database) -> str:
-    return db.engine.url.render_as_string(hide_password=False)
 
 
 def user_row(db: Database, username: str) -> User:
