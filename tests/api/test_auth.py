@@ -113,3 +113,17 @@ def test_forwarded_addresses_count_only_from_trusted_proxies(settings: Settings,
     assert five_failures_then_right(0) == 429
     # Behind one trusted proxy, each forwarded address counts on its own.
     assert five_failures_then_right(1) == 200
+
+
+def test_password_reset_requests_are_limited_per_address(app: Flask, client: FlaskClient) -> None:
+    app.config["IGOT_ACCOUNT_FORM_LIMIT"] = "2 per minute"
+    asked = [client.post("/api/v1/auth/password-reset", json={"email": "someone@example.gov.in"}) for _ in range(3)]
+    assert [answer.status_code for answer in asked] == [202, 202, 429]
+    assert int(asked[-1].headers["Retry-After"]) > 0
+    assert asked[-1].json["error"]["code"] == "too_many_requests"
+    elsewhere = client.post(
+        "/api/v1/auth/password-reset",
+        json={"email": "someone@example.gov.in"},
+        environ_overrides={"REMOTE_ADDR": "198.51.100.30"},
+    )
+    assert elsewhere.status_code == 202
