@@ -16,7 +16,9 @@ default 10 per minute and 50 per hour); uploads per user (`IGOT_UPLOAD_RATE_LIMI
 20 per minute and 200 per hour). A refusal is a 429 with `Retry-After` (seconds) and a
 message saying when to try again.
 
-The counters live where `IGOT_RATELIMIT_STORAGE_URI` says (Flask-Limiter's storage URIs:
+If the storage cannot be reached, the failure is logged and requests are served unlimited
+(refusing every sign-in would shut everyone out). The counters live where
+`IGOT_RATELIMIT_STORAGE_URI` says (Flask-Limiter's storage URIs:
 "memory://" by default, in the process, so every worker process counts on its own;
 "redis://host:6379" to share them). Limit strings follow Flask-Limiter's notation
 ("5 per minute; 20 per hour"). The client address is `request.remote_addr`, which
@@ -25,6 +27,7 @@ The counters live where `IGOT_RATELIMIT_STORAGE_URI` says (Flask-Limiter's stora
 
 from __future__ import annotations
 
+import logging
 import math
 import os
 import time
@@ -45,6 +48,7 @@ DEFAULTS = {
 # How long an administrator's "unlock" is remembered: longer than the longest window above.
 EPOCH_LIFETIME = 2 * 24 * 3600
 
+log = logging.getLogger(__name__)
 limiter = Limiter(key_func=get_remote_address, strategy="moving-window")
 
 
@@ -62,6 +66,8 @@ def init_app(app: Flask) -> None:
         app.config.setdefault(name, os.environ.get(name) or default)
     app.config.setdefault("RATELIMIT_STORAGE_URI", os.environ.get("IGOT_RATELIMIT_STORAGE_URI") or "memory://")
     app.config.setdefault("RATELIMIT_STRATEGY", "moving-window")
+    # A storage that cannot be reached is logged and the request served, not refused.
+    app.config.setdefault("RATELIMIT_SWALLOW_ERRORS", True)
     limiter.init_app(app)
 
 
@@ -78,15 +84,23 @@ def _check(name: str, *keys: str) -> None:
     """Throttled if any limit of setting `name` has no room left for these keys."""
     if not limiter.enabled:
         return
-    waits = [_wait(item, *keys) for item in _items(name) if not limiter.limiter.test(item, *keys)]
+    try:
+        waits = [_wait(item, *keys) for item in _items(name) if not limiter.limiter.test(item, *keys)]
+    except Exception:  # the storage is down: serve rather than refuse everyone
+        log.exception("rate limit storage failed; %s not checked", name)
+        return
     if waits:
         raise Throttled(max(waits))
 
 
 def _hit(name: str, *keys: str) -> None:
-    if limiter.enabled:
+    if not limiter.enabled:
+        return
+    try:
         for item in _items(name):
             limiter.limiter.hit(item, *keys)
+    except Exception:  # the storage is down: serve rather than refuse everyone
+        log.exception("rate limit storage failed; %s not counted", name)
 
 
 def client_address() -> str:
@@ -95,7 +109,10 @@ def client_address() -> str:
 
 
 def _epoch(username: str) -> str:
-    return str(limiter.storage.get(f"igot/sign-in-epoch/{username}"))
+    try:
+        return str(limiter.storage.get(f"igot/sign-in-epoch/{username}"))
+    except Exception:  # the storage is down: _check and _hit say so
+        return "0"
 
 
 def _account_keys(username: str) -> tuple[str, ...]:
@@ -121,8 +138,12 @@ def clear_sign_in_slowdown(username: str) -> None:
     The counters are keyed with an epoch kept in the limiter's storage; moving it on leaves
     the old counters to expire unread. The per-address limit stays: it is about the address.
     """
-    if limiter.enabled:
+    if not limiter.enabled:
+        return
+    try:
         limiter.storage.incr(f"igot/sign-in-epoch/{username}", EPOCH_LIFETIME)
+    except Exception:  # the storage is down: nothing is being counted anyway
+        log.exception("rate limit storage failed; the sign-in slowdown of %s not cleared", username)
 
 
 def check_upload_rate(user_id: int) -> None:
