@@ -11,19 +11,34 @@ from pathlib import Path
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
+DEFAULT_UPLOAD_QUOTA_MB = 50
+DEFAULT_UPLOAD_QUOTA_FILES = 100
+
+
 @dataclass(frozen=True)
 class Settings:
-    """Where things live. Defaults give a zero-setup SQLite installation."""
+    """Where things live, and how much one officer may upload. Defaults give a zero-setup
+    SQLite installation.
+
+    `upload_quota_bytes` and `upload_quota_files` bound what one user keeps in uploads at
+    once (IGOT_UPLOAD_QUOTA_MB, default 50 MB; IGOT_UPLOAD_QUOTA_FILES, default 100 files).
+    """
 
     database_url: str
     instance_path: Path
     processes_dir: Path
     forms_dir: Path
     upload_dir: Path
+    upload_quota_bytes: int = DEFAULT_UPLOAD_QUOTA_MB * 1024 * 1024
+    upload_quota_files: int = DEFAULT_UPLOAD_QUOTA_FILES
 
 
 def load_settings(database_url: str | None = None, instance_path: Path | None = None) -> Settings:
-    """Read settings: explicit arguments first, then IGOT_* variables, then defaults."""
+    """Read settings: explicit arguments first, then IGOT_* variables, then defaults.
+
+    Raises ValueError naming the variable when IGOT_UPLOAD_QUOTA_MB or
+    IGOT_UPLOAD_QUOTA_FILES is not a positive number.
+    """
     instance = instance_path or Path(os.environ.get("IGOT_INSTANCE_PATH", PROJECT_ROOT / "instance"))
     url = database_url or os.environ.get("IGOT_DATABASE_URL") or f"sqlite:///{instance / 'igot.sqlite3'}"
     return Settings(
@@ -32,6 +47,16 @@ def load_settings(database_url: str | None = None, instance_path: Path | None = 
         processes_dir=Path(os.environ.get("IGOT_PROCESSES_DIR", PROJECT_ROOT / "processes")),
         forms_dir=Path(os.environ.get("IGOT_FORMS_DIR", PROJECT_ROOT / "forms")),
         upload_dir=Path(os.environ.get("IGOT_UPLOAD_DIR", instance / "uploads")),
+        upload_quota_bytes=int(
+            _positive("IGOT_UPLOAD_QUOTA_MB", os.environ.get("IGOT_UPLOAD_QUOTA_MB") or str(DEFAULT_UPLOAD_QUOTA_MB))
+            * 1024
+            * 1024
+        ),
+        upload_quota_files=int(
+            _positive(
+                "IGOT_UPLOAD_QUOTA_FILES", os.environ.get("IGOT_UPLOAD_QUOTA_FILES") or str(DEFAULT_UPLOAD_QUOTA_FILES)
+            )
+        ),
     )
 
 

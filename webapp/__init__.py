@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from engine.config import load_settings
 
@@ -27,16 +28,29 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.config.update(config)
 
     from webapp.api import api
-    from webapp.core import boundary, database, errors
+    from webapp.core import boundary, database, errors, throttle
     from webapp.ui import register_ui
 
+    _trust_proxies(app, int(config.get("IGOT_TRUSTED_PROXIES", os.environ.get("IGOT_TRUSTED_PROXIES") or 0)))
     database.init_app(app, settings)
     errors.init_app(app)
     boundary.init_app(app)
     log_to_gunicorn()
+    throttle.init_app(app)
     app.register_blueprint(api)
     register_ui(app, api)
     return app
+
+
+def _trust_proxies(app: Flask, hops: int) -> None:
+    """Behind `hops` proxies (IGOT_TRUSTED_PROXIES, default 0), take the client's address,
+    scheme and host from the last `hops` entries of X-Forwarded-For/-Proto/-Host (werkzeug's
+    ProxyFix); with 0 these headers are ignored, so no client can choose its own address.
+    """
+    if hops < 0:
+        raise ValueError(f"IGOT_TRUSTED_PROXIES must be 0 or more, not {hops}")
+    if hops:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
 
 
 def _instance_secret(instance_path: Path) -> str:

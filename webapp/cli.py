@@ -17,10 +17,12 @@ from sqlalchemy.exc import SQLAlchemyError
 from engine.bootstrap import Database, init, open_database
 from engine.config import Settings, load_mail_settings, load_settings
 from engine.definitions import DeployResult, deploy
-from engine.errors import Conflict, DeployRefused, Invalid
+from engine.errors import Conflict, DeployRefused, Invalid, NotFound
+from engine.services.accounts import console_password
 from engine.services.digest import queue_digests
 from engine.services.people import create_user
 from engine.services.timers import fire_due_timers, next_timer_at
+from engine.services.uploads import remove_unattached_uploads
 
 
 @contextmanager
@@ -117,6 +119,31 @@ def user_add(name: str, roles: tuple[str, ...], cca: str | None, password: str |
     click.echo(f"user {name} created with roles {', '.join(roles)}")
 
 
+@user_group.command("password")
+@click.argument("name")
+def user_password(name: str) -> None:
+    """Give user NAME a new password: asked twice at a terminal, else the first line of stdin.
+
+    Every API token of the user is revoked and every signed-in page of theirs ends
+    (engine.services.auth.set_password); the account audit records the change.
+    """
+    if sys.stdin.isatty():
+        password = click.prompt("New password", hide_input=True, confirmation_prompt=True)
+    else:
+        password = sys.stdin.readline().rstrip("\r\n")
+    try:
+        with _open() as (_settings, database), database.sessions() as session, session.begin():
+            console_password(session, name, password, datetime.now(UTC))
+    except NotFound as error:
+        click.echo(error.message, err=True)
+        sys.exit(2)
+    except Invalid as error:
+        for field, message in error.fields.items():
+            click.echo(f"{field}: {message}", err=True)
+        sys.exit(2)
+    click.echo(f"new password set for {name}; their tokens and signed-in pages have ended")
+
+
 @main.command("deploy")
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 def deploy_command(files: tuple[Path, ...]) -> None:
@@ -164,6 +191,19 @@ def _one_line(error: Exception) -> str:
     return " ".join(text.splitlines()[0].split()) if text else type(error).__name__
 
 
+def _moment(now_text: str | None) -> datetime | None:
+    """The --now option as an aware time (None when not given); BadParameter otherwise."""
+    if not now_text:
+        return None
+    try:
+        now = datetime.fromisoformat(now_text)
+    except ValueError as error:
+        raise click.BadParameter(f"not an ISO 8601 time: {now_text}", param_hint="--now") from error
+    if now.tzinfo is None:
+        raise click.BadParameter("give an offset, e.g. 2027-03-02T10:00:00+05:30", param_hint="--now")
+    return now
+
+
 @main.command("timers")
 @click.option("--now", "now_text", default=None, help="Run as if at this ISO 8601 time (with offset).")
 @click.option("--loop", is_flag=True, help="Keep firing timers as they fall due.")
@@ -174,33 +214,55 @@ def _one_line(error: Exception) -> str:
     help="Longest sleep between rounds, in seconds (IGOT_TIMER_POLL, default 30).",
 )
 def timers_command(now_text: str | None, loop: bool, poll: float) -> None:
-    """Fire every due timer once (or keep doing so), and queue the daily digests when due.
+    """Fire every due timer once (or keep doing so), queue the daily digests when due, and
+    remove uploads no application used for a day (as `igot uploads cleanup`).
 
     With --loop the worker sleeps until the next timer falls due or `poll` seconds pass,
     whichever comes first; each due instance moves in its own transaction.
     """
-    now: datetime | None = None
-    if now_text:
-        try:
-            now = datetime.fromisoformat(now_text)
-        except ValueError as error:
-            raise click.BadParameter(f"not an ISO 8601 time: {now_text}", param_hint="--now") from error
-        if now.tzinfo is None:
-            raise click.BadParameter("give an offset, e.g. 2027-03-02T10:00:00+05:30", param_hint="--now")
+    now = _moment(now_text)
     _log_to_stderr()
     mail = load_mail_settings()
-    with _open() as (_settings, database):
+    with _open() as (settings, database):
         while True:
             moment = now or datetime.now(UTC)
             fired = fire_due_timers(database.sessions, moment)
             queue_digests(database.sessions, moment, mail.digest_hour)
+            removed = _clean_uploads(database, settings, moment)
             click.echo(f"{fired} instance(s) moved by timers")
+            if removed:
+                click.echo(f"{removed} unattached upload(s) removed")
             if not loop:
                 return
             with database.sessions() as session:
                 due = next_timer_at(session)
             wait = poll if due is None else min(poll, max((due - datetime.now(UTC)).total_seconds(), 0.0) + 1.0)
             time.sleep(wait)
+
+
+def _clean_uploads(database: Database, settings: Settings, now: datetime) -> int:
+    """The timer round's cleanup of uploads: a failure is logged and the round goes on."""
+    try:
+        return remove_unattached_uploads(database.sessions, settings.upload_dir, now)
+    except (SQLAlchemyError, OSError):
+        logging.getLogger(__name__).exception("the cleanup of unattached uploads failed")
+        return 0
+
+
+@main.group("uploads")
+def uploads_group() -> None:
+    """Manage uploaded files."""
+
+
+@uploads_group.command("cleanup")
+@click.option("--now", "now_text", default=None, help="Run as if at this ISO 8601 time (with offset).")
+def uploads_cleanup(now_text: str | None) -> None:
+    """Remove every uploaded file (row and file) that no application used within 24 hours of
+    its upload. The timer worker (`igot timers`) does the same in each of its rounds."""
+    now = _moment(now_text) or datetime.now(UTC)
+    with _open() as (settings, database):
+        removed = remove_unattached_uploads(database.sessions, settings.upload_dir, now)
+    click.echo(f"{removed} unattached upload(s) removed")
 
 
 @main.command("mail")

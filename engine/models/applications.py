@@ -95,6 +95,9 @@ class Upload(Base):
     size: Mapped[int] = mapped_column(Integer)
     original_name: Mapped[str] = mapped_column(String(255))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # When the cleanup (engine/services/uploads.py) first found an application naming the
+    # file; such a file is kept for good. None: not seen attached (yet).
+    attached_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
 
 class Notification(Base):

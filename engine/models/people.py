@@ -19,7 +19,9 @@ class User(Base):
     profile, `Officer.email`; see `mail_address`). `mail_delivery` says how notifications
     reach the person by mail: "immediate" (one mail each) or "daily" (one digest a day).
     An account an administrator deactivated (`active` false) cannot sign in, and its tokens
-    and sessions are refused.
+    and sessions are refused. `failed_logins` counts wrong passwords since the last right one
+    (shown to administrators; sign-in is throttled, never locked); `locked_until` is only
+    set on rows from before that.
     """
 
     __tablename__ = "users"
@@ -34,6 +36,9 @@ class User(Base):
     email: Mapped[str | None] = mapped_column(String(254), nullable=True, unique=True, index=True)
     mail_delivery: Mapped[str] = mapped_column(String(16), default="immediate", server_default="immediate")
     active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    # Every signed-in page cookie carries the value of its sign-in; signing out and a new
+    # password move it on, so the cookies saved before are refused (webapp/ui/identity.py).
+    session_generation: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     role_rows: Mapped[list[UserRole]] = relationship(

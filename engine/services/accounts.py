@@ -215,20 +215,40 @@ def new_password(session: Session, actor: User, user: User, password: Any, now: 
     audit_account_change(session, actor, "password_set", user.username, now)
 
 
+CONSOLE_ACTOR = "igot user password"
+
+
+def console_password(session: Session, username: str, password: object, now: datetime) -> User:
+    """Set the password of `username` from the server's console (`igot user password`): the
+    registration rule applies, API tokens are revoked and signed-in pages end (set_password);
+    audited as `password_set` by CONSOLE_ACTOR. NotFound for an unknown username (exact
+    match); Invalid names `password` when it breaks the rule. `now` is aware UTC; flushes."""
+    user = session.scalars(select(User).where(User.username == username)).first()
+    if user is None:
+        raise NotFound(f"user {username} not found")
+    set_password(session, user, password, now)
+    session.add(AuditEntry(at=now, actor=CONSOLE_ACTOR, action="password_set", subject=user.username, detail={}))
+    session.flush()
+    return user
+
+
 def unlock(session: Session, actor: User, user: User, now: datetime) -> User:
-    """Clear the account's failed sign-ins and lock, so the user may sign in at once; audited."""
+    """Forget the account's wrong sign-ins (`failed_logins` back to 0), so that the web layer,
+    which also starts its sign-in throttle for the account afresh, lets the user try at once;
+    audited with the count before. Forbidden unless `actor` is an administrator."""
     _require_admin(actor)
-    before = {"locked_until": user.locked_until.isoformat() if user.locked_until else None}
+    before = {"failed_sign_ins": user.failed_logins}
     user.failed_logins = 0
     user.locked_until = None
     session.flush()
-    after = {"locked_until": None}
+    after = {"failed_sign_ins": 0}
     audit_account_change(session, actor, "user_unlocked", user.username, now, before=before, after=after)
     return user
 
 
 def is_locked(user: User, now: datetime) -> bool:
-    """True while the account refuses sign-in after too many wrong passwords."""
+    """True while an account still carries a lock from before sign-in stopped locking
+    accounts (only an old row can; `unlock` clears it). `now` is aware UTC."""
     return user.locked_until is not None and user.locked_until > now
 
 

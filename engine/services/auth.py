@@ -1,4 +1,4 @@
-"""Signing in: password checks with lock-out, and bearer tokens that expire and can be revoked."""
+"""Signing in: password checks (no lock-out), and bearer tokens that expire and can be revoked."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import hashlib
 import secrets
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.errors import Invalid, Unauthorized
@@ -16,8 +16,6 @@ from engine.passwords import DUMMY_HASH, hash_password, verify_password
 from engine.services.people import password_problem
 
 TOKEN_LIFETIME = timedelta(hours=12)
-MAX_FAILURES = 5
-LOCK_TIME = timedelta(minutes=15)
 BAD_CREDENTIALS = N_("Wrong username or password")
 DEACTIVATED = N_("This account has been deactivated. Ask the administrator if you need it again.")
 
@@ -25,24 +23,22 @@ DEACTIVATED = N_("This account has been deactivated. Ask the administrator if yo
 def authenticate(session: Session, username: object, password: object, now: datetime) -> User:
     """The user for these credentials, or Unauthorized.
 
-    After MAX_FAILURES wrong passwords the account refuses every attempt for LOCK_TIME;
-    the answer stays the same, so it tells an attacker nothing. A deactivated account is
-    refused with DEACTIVATED, said only to someone who gave its right password.
+    The username must match exactly (case included). A wrong password never locks the
+    account (anyone could shut its owner out so): it adds one to `failed_logins`, which a
+    right one sets back to 0; slowing repeated failures down is the caller's business (the
+    web layer throttles per address and per account from an address). The answer is the
+    same for an unknown user and a wrong password, so it tells an attacker nothing. A
+    deactivated account is refused with DEACTIVATED, said only to someone who gave its
+    right password. `now` (aware UTC) is kept for the callers' sake.
     """
     if not isinstance(username, str) or not isinstance(password, str) or len(password) > 1024:
         raise Unauthorized(BAD_CREDENTIALS)
-    user = session.scalars(select(User).where(func.lower(User.username) == username.lower())).first()
+    user = session.scalars(select(User).where(User.username == username)).first()
     if user is None:
-        verify_password(password, DUMMY_HASH)
-        raise Unauthorized(BAD_CREDENTIALS)
-    if user.locked_until is not None and user.locked_until > now:
         verify_password(password, DUMMY_HASH)
         raise Unauthorized(BAD_CREDENTIALS)
     if not verify_password(password, user.password_hash):
         user.failed_logins += 1
-        if user.failed_logins >= MAX_FAILURES:
-            user.locked_until = now + LOCK_TIME
-            user.failed_logins = 0
         raise Unauthorized(BAD_CREDENTIALS)
     if not user.active:
         raise Unauthorized(DEACTIVATED)
@@ -95,8 +91,9 @@ def set_password(session: Session, user: User, password: object, now: datetime) 
 
     The password follows the same rule as at registration (people.password_problem;
     Invalid names the field `password` otherwise). Every live API token of the user is
-    revoked at `now` (aware UTC), so a stolen token stops working once the owner changes
-    the password. Flushes only.
+    revoked at `now` (aware UTC), and `session_generation` moves on so that every signed-in
+    page cookie of the user is refused too: a stolen token or cookie stops working once the
+    owner changes the password. Flushes only.
     """
     problem = password_problem(password)
     if problem:
@@ -104,4 +101,5 @@ def set_password(session: Session, user: User, password: object, now: datetime) 
     user.password_hash = hash_password(str(password))
     user.failed_logins = 0
     user.locked_until = None
+    user.session_generation += 1
     revoke_tokens(session, user, now)

@@ -203,7 +203,8 @@ def _upload_errors(
     for name, prop in schema.get("properties", {}).items():
         if prop.get("format") != "upload" or not cleaned.get(name):
             continue
-        upload = session.get(Upload, str(cleaned[name]))
+        # Locked: the cleanup of unattached uploads (SKIP LOCKED) passes a file being attached by.
+        upload = session.get(Upload, str(cleaned[name]), with_for_update=True)
         if upload is None or upload.owner_id != application.officer_id:
             errors[name] = "Upload the file first; this upload was not found"
     return errors

@@ -138,16 +138,19 @@ def test_a_new_password_from_the_admin_ends_the_users_tokens(client: FlaskClient
     assert staff["admin"].get("/admin/audit").json[0]["action"] == "password_set"
 
 
-def test_unlock_lets_a_locked_user_sign_in_at_once(client: FlaskClient, staff: dict[str, Api]) -> None:
-    for _attempt in range(5):
+def test_unlock_clears_the_sign_in_slowdown_of_the_account(client: FlaskClient, staff: dict[str, Api]) -> None:
+    for _attempt in range(6):
         client.post("/api/v1/auth/token", json={"username": "owner", "password": "wrong-password"})
-    assert staff["admin"].get("/users/owner").json["locked_until"] is not None
-    assert client.post("/api/v1/auth/token", json={"username": "owner", "password": PASSWORD}).status_code == 401
+    assert staff["admin"].get("/users/owner").json["failed_sign_ins"] == 5
+    assert client.post("/api/v1/auth/token", json={"username": "owner", "password": PASSWORD}).status_code == 429
 
     unlocked = staff["admin"].post("/users/owner/unlock")
 
-    assert unlocked.status_code == 200 and unlocked.json["locked_until"] is None
+    assert unlocked.status_code == 200 and unlocked.json["failed_sign_ins"] == 0
+    assert unlocked.json["locked_until"] is None
     assert sign_in(client, "owner").get("/me").status_code == 200
+    entry = staff["admin"].get("/admin/audit").json[0]
+    assert entry["action"] == "user_unlocked" and entry["before"] == {"failed_sign_ins": 5}
 
 
 def test_unknown_users_are_not_found(staff: dict[str, Api]) -> None:

@@ -1,20 +1,35 @@
-"""Tokens and passwords: the same 401 for every bad sign-in, lock-out, expiry and revocation."""
+"""Tokens and passwords: the same 401 for every bad sign-in, throttling without lock-out, expiry
+and revocation."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from typing import Any
 
+from flask import Flask
 from flask.testing import FlaskClient
+from freezegun import freeze_time
 from sqlalchemy import select
 
 from engine.bootstrap import Database
-from engine.models import AuthToken, User
-from tests.api.conftest import PASSWORD, Api, register, sign_in
+from engine.config import Settings
+from engine.models import User
+from engine.services.people import create_user
+from tests.api.conftest import PASSWORD, Api
+from webapp import create_app
+from webapp.core.database import db as web_db
 
 
-def _token(client: FlaskClient, username: str, password: str) -> tuple[int, dict]:
-    response = client.post("/api/v1/auth/token", json={"username": username, "password": password})
+def _token(client: FlaskClient, username: str, password: str, address: str = "127.0.0.1") -> tuple[int, dict]:
+    response = _token_response(client, username, password, address)
     return response.status_code, response.json
+
+
+def _token_response(client: FlaskClient, username: str, password: str, address: str = "127.0.0.1") -> Any:
+    return client.post(
+        "/api/v1/auth/token",
+        json={"username": username, "password": password},
+        environ_overrides={"REMOTE_ADDR": address},
+    )
 
 
 def test_unknown_user_and_wrong_password_get_the_same_401(client: FlaskClient, staff: dict[str, Api]) -> None:
@@ -24,64 +39,91 @@ def test_unknown_user_and_wrong_password_get_the_same_401(client: FlaskClient, s
     assert unknown[1] == wrong[1]
 
 
-def test_five_wrong_passwords_lock_the_account_even_for_the_right_one(
-    client: FlaskClient, staff: dict[str, Api]
+def test_twenty_wrong_passwords_slow_their_address_down_but_never_lock_the_owner_out(
+    client: FlaskClient, staff: dict[str, Api], db: Database
 ) -> None:
-    for _ in range(5):
-        assert _token(client, "finance", "wrong-password")[0] == 401
-    assert _token(client, "finance", PASSWORD)[0] == 401
+    answers = [_token_response(client, "finance", "wrong-password", "203.0.113.9") for _ in range(20)]
 
-
-def test_passwords_are_stored_hashed_with_scrypt(db: Database, staff: dict[str, Api]) -> None:
+    assert [answer.status_code for answer in answers[:5]] == [401] * 5
+    assert {answer.status_code for answer in answers[5:]} == {429}
+    refused = answers[-1]
+    assert refused.json["error"]["code"] == "too_many_requests"
+    wait = int(refused.headers["Retry-After"])
+    assert 0 < wait <= 60 and refused.json["error"]["retry_after"] == wait
+    assert f"Try again in {wait} seconds" in refused.json["error"]["message"]
+    # The attacker's address is slowed down even with the right password ...
+    assert _token(client, "finance", PASSWORD, "203.0.113.9")[0] == 429
+    # ... while the owner, elsewhere, signs in at once (and the account is not locked).
+    assert _token(client, "finance", PASSWORD, "198.51.100.4")[0] == 200
     with db.sessions() as session:
-        stored = session.scalars(select(User.password_hash).where(User.username == "dopt")).one()
-    assert stored.startswith("scrypt$") and PASSWORD not in stored
+        user = session.scalars(select(User).where(User.username == "finance")).one()
+        assert user.locked_until is None and user.failed_logins == 0
 
 
-def test_request_without_token_is_401(client: FlaskClient) -> None:
-    response = client.get("/api/v1/me")
-    assert response.status_code == 401
-    assert response.headers["WWW-Authenticate"].startswith("Bearer")
+def test_failures_for_many_accounts_from_one_address_slow_that_address_down(app: Flask, client: FlaskClient) -> None:
+    app.config["IGOT_SIGN_IN_LIMIT_ADDRESS"] = "3 per minute"
+    for number in range(3):
+        assert _token(client, f"nobody{number}", PASSWORD, "203.0.113.10")[0] == 401
+
+    assert _token(client, "nobody9", PASSWORD, "203.0.113.10")[0] == 429
+    assert _token(client, "nobody9", PASSWORD, "203.0.113.11")[0] == 401
 
 
-def test_revoked_token_no_longer_works(client: FlaskClient, staff: dict[str, Api]) -> None:
-    api = sign_in(client, "course_team")
-    assert api.get("/me").status_code == 200
-    assert api.client.delete("/api/v1/auth/token", headers={"Authorization": f"Bearer {api.token}"}).status_code == 204
-    assert api.get("/me").status_code == 401
+def test_the_wait_grows_with_repeated_failures_and_ends(app: Flask, client: FlaskClient, staff: dict[str, Api]) -> None:
+    with freeze_time("2027-01-04 10:00:00") as clock:
+        for _attempt in range(5):
+            assert _token(client, "finance", "wrong-password")[0] == 401
+        first = _token_response(client, "finance", PASSWORD)
+        assert first.status_code == 429 and int(first.headers["Retry-After"]) <= 60
+        clock.tick(61)
+        for _attempt in range(5):
+            assert _token(client, "finance", "wrong-password")[0] == 401
+        second = _token_response(client, "finance", PASSWORD)
+        assert second.status_code == 429 and int(second.headers["Retry-After"]) > 60
+        assert "minutes" in second.json["error"]["message"]
+        clock.tick(15 * 60 + 1)
+        assert _token(client, "finance", PASSWORD)[0] == 200
 
 
-def test_expired_token_no_longer_works(client: FlaskClient, db: Database, staff: dict[str, Api]) -> None:
-    api = sign_in(client, "owner")
+def test_the_username_must_match_exactly(client: FlaskClient, staff: dict[str, Api]) -> None:
+    assert _token(client, "Finance", PASSWORD)[0] == 401
+    assert _token(client, "FINANCE", PASSWORD)[0] == 401
+    assert _token(client, "finance", PASSWORD)[0] == 200
+
+
+def test_forwarded_addresses_count_only_from_trusted_proxies(settings: Settings, db: Database) -> None:
+    def five_failures_then_right(trusted_proxies: int) -> int:
+        app = create_app({**base, "IGOT_TRUSTED_PROXIES": trusted_proxies})
+        client = app.test_client()
+        try:
+            for number in range(6):
+                forwarded = {"X-Forwarded-For": f"192.0.2.{number}"}
+                client.post("/api/v1/auth/token", json={"username": "finance", "password": "x"}, headers=forwarded)
+            forwarded = {"X-Forwarded-For": "192.0.2.99"}
+            body = {"username": "finance", "password": PASSWORD}
+            return client.post("/api/v1/auth/token", json=body, headers=forwarded).status_code
+        finally:
+            with app.app_context():
+                web_db.engine.dispose()
+
     with db.sessions() as session, session.begin():
-        for row in session.scalars(select(AuthToken)):
-            row.expires_at = datetime.now(UTC) - timedelta(seconds=1)
-    assert api.get("/me").status_code == 401
+        create_user(session, "finance", PASSWORD, ["finance"])
+    base = {"DATABASE_URL": settings.database_url, "INSTANCE_PATH": settings.instance_path, "TESTING": True}
+    # Without a trusted proxy the header is the client's own claim: ignored, one address failing.
+    assert five_failures_then_right(0) == 429
+    # Behind one trusted proxy, each forwarded address counts on its own.
+    assert five_failures_then_right(1) == 200
 
 
-def test_registered_officer_sees_own_profile(client: FlaskClient) -> None:
-    officer = register(client, full_name="Kavya Menon")
-    me = officer.get("/me").json
-    assert me["roles"] == ["officer"] and me["profile"]["full_name"] == "Kavya Menon"
-
-
-def test_username_taken_is_409(client: FlaskClient) -> None:
-    officer = register(client)
-    me = officer.get("/me").json
-    response = client.post(
-        "/api/v1/officers",
-        json={
-            "username": me["username"],
-            "password": PASSWORD,
-            "full_name": "Someone Else",
-            "email": "else@example.gov.in",
-            "mobile": "+919800000001",
-            "service": "IPS",
-            "cca": "MHA-IPS",
-            "designation": "SP",
-            "date_of_joining": "2015-01-01",
-            "date_of_birth": "1985-01-01",
-            "edx_username": "else",
-        },
+def test_password_reset_requests_are_limited_per_address(app: Flask, client: FlaskClient) -> None:
+    app.config["IGOT_ACCOUNT_FORM_LIMIT"] = "2 per minute"
+    asked = [client.post("/api/v1/auth/password-reset", json={"email": "someone@example.gov.in"}) for _ in range(3)]
+    assert [answer.status_code for answer in asked] == [202, 202, 429]
+    assert int(asked[-1].headers["Retry-After"]) > 0
+    assert asked[-1].json["error"]["code"] == "too_many_requests"
+    elsewhere = client.post(
+        "/api/v1/auth/password-reset",
+        json={"email": "someone@example.gov.in"},
+        environ_overrides={"REMOTE_ADDR": "198.51.100.30"},
     )
-    assert response.status_code == 409
+    assert elsewhere.status_code == 202

@@ -10,6 +10,7 @@ from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
 from tests.api.conftest import Api, open_run, register
+from tests.api.test_upload_limits import image_bytes
 
 
 def _error(response: object) -> dict:
@@ -126,8 +127,8 @@ def test_upload_over_5_mb_is_413(client: FlaskClient) -> None:
 
 def test_png_and_jpeg_are_accepted(client: FlaskClient) -> None:
     officer = register(client)
-    assert officer.upload(b"\x89PNG\r\n\x1a\n....", "a.png")
-    assert officer.upload(b"\xff\xd8\xff\xe0....", "b.jpg")
+    assert officer.upload(image_bytes("PNG", (120, 80)), "a.png")
+    assert officer.upload(image_bytes("JPEG", (120, 80)), "b.jpg")
 
 
 def test_duplicate_coupon_codes_are_reported_not_added(staff: dict[str, Api]) -> None:

@@ -5,15 +5,19 @@ from __future__ import annotations
 import re
 
 import pytest
+from click.testing import CliRunner
+from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 from werkzeug.test import TestResponse
 
 from engine.bootstrap import Database
+from engine.config import Settings
 from engine.models import Application, User
 from engine.services.applications import submit_application
 from tests.factories import NOW, make_officer, make_run
 from tests.integration.ui import PASSWORD, csrf_token
+from webapp.cli import main as igot
 
 
 @pytest.fixture
@@ -23,13 +27,19 @@ def officer(db: Database) -> str:
 
 
 def post_sign_in(
-    client: FlaskClient, username: str, password: str, base_url: str = "http://localhost", **extra: str
+    client: FlaskClient,
+    username: str,
+    password: str,
+    base_url: str = "http://localhost",
+    address: str = "127.0.0.1",
+    **extra: str,
 ) -> TestResponse:
     return client.post(
         "/sign-in",
         base_url=base_url,
         data={"csrf_token": csrf_token(client, base_url=base_url), "username": username, "password": password, **extra},
         headers={"Referer": f"{base_url}/sign-in"},  # as a browser sends it; Flask-WTF checks it over HTTPS
+        environ_overrides={"REMOTE_ADDR": address},
     )
 
 
@@ -55,11 +65,85 @@ def test_wrong_password_and_unknown_user_get_the_same_message(client: FlaskClien
     assert "Wrong username or password" in problem_text(unknown_user.text)
 
 
-def test_failed_sign_ins_are_kept_and_lock_the_account(client: FlaskClient, officer: str) -> None:
+def test_failed_sign_ins_slow_that_address_down_and_say_when_to_retry(
+    client: FlaskClient, db: Database, officer: str
+) -> None:
     for _attempt in range(5):
-        post_sign_in(client, officer, "not-the-password")
+        assert post_sign_in(client, officer, "not-the-password", address="203.0.113.5").status_code == 401
 
-    assert post_sign_in(client, officer, PASSWORD).status_code == 401
+    slowed = post_sign_in(client, officer, PASSWORD, address="203.0.113.5")
+
+    assert slowed.status_code == 429
+    wait = int(slowed.headers["Retry-After"])
+    assert f"Too many attempts. Try again in {wait} seconds." in problem_text(slowed.text)
+    assert user_row(db, officer).failed_logins == 5
+    # The officer, from another address, signs in at once: no lock-out.
+    assert post_sign_in(client, officer, PASSWORD, address="198.51.100.20").status_code == 302
+    assert user_row(db, officer).failed_logins == 0
+
+
+def test_the_sign_in_name_must_match_exactly(client: FlaskClient, officer: str) -> None:
+    assert post_sign_in(client, officer.upper(), PASSWORD).status_code == 401
+    assert post_sign_in(client, officer, PASSWORD).status_code == 302
+
+
+def test_a_cookie_saved_before_signing_out_is_refused_after_it(client: FlaskClient, officer: str) -> None:
+    post_sign_in(client, officer, PASSWORD)
+    saved = client.get_cookie("igot_session")
+    assert saved is not None and client.get("/applications").status_code == 200
+
+    assert client.post("/sign-out", data={"csrf_token": csrf_token(client, "/applications")}).status_code == 302
+    client.set_cookie("igot_session", saved.value)
+
+    assert client.get("/applications").status_code == 302
+
+
+def test_a_new_password_ends_the_other_sign_ins_but_not_this_one(app: Flask, officer: str) -> None:
+    here, elsewhere = app.test_client(), app.test_client()
+    post_sign_in(here, officer, PASSWORD)
+    post_sign_in(elsewhere, officer, PASSWORD)
+    assert elsewhere.get("/applications").status_code == 200
+
+    changed = here.post(
+        "/profile/password",
+        data={
+            "csrf_token": csrf_token(here, "/profile/password"),
+            "current_password": PASSWORD,
+            "new_password": "a-brand-new-password",
+            "new_password_again": "a-brand-new-password",
+        },
+    )
+
+    assert changed.status_code == 302, changed.text
+    assert here.get("/applications").status_code == 200
+    assert elsewhere.get("/applications").status_code == 302
+
+
+def test_the_console_password_ends_old_cookies_and_tokens(
+    app: Flask, db: Database, settings: Settings, officer: str
+) -> None:
+    browser = app.test_client()
+    post_sign_in(browser, officer, PASSWORD)
+    token = browser.post("/api/v1/auth/token", json={"username": officer, "password": PASSWORD}).json["token"]
+    bearer = {"Authorization": f"Bearer {token}"}
+    assert browser.get("/api/v1/me", headers=bearer).status_code == 200
+
+    result = CliRunner().invoke(
+        igot,
+        ["user", "password", officer],
+        input="another-good-password\n",
+        env={"IGOT_DATABASE_URL": settings.database_url, "IGOT_INSTANCE_PATH": str(settings.instance_path)},
+    )
+
+    assert result.exit_code == 0, result.output
+    assert browser.get("/applications").status_code == 302
+    assert browser.get("/api/v1/me", headers=bearer).status_code == 401
+    assert post_sign_in(app.test_client(), officer, "another-good-password").status_code == 302
+
+
+def user_row(db: Database, username: str) -> User:
+    with db.sessions() as session:
+        return session.scalars(select(User).where(User.username == username)).one()
 
 
 def test_sign_in_does_not_redirect_to_another_site(client: FlaskClient, officer: str) -> None:

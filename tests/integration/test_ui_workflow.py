@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import re
 from dataclasses import dataclass
@@ -254,6 +255,25 @@ def test_file_of_the_wrong_type_is_refused_beside_its_field(app: Flask, client: 
     assert response.status_code == 422
     assert field_error(response.text, "certificate_upload") == "Upload a PDF, PNG or JPEG file"
     assert 'value="81"' in response.text
+    assert world.status(application_id) == "awaiting_result"
+
+
+def test_files_over_the_quota_or_too_fast_are_refused_beside_their_field_in_hindi(
+    app: Flask, client: FlaskClient, world: World
+) -> None:
+    application_id, task_id = at_report_result(app, client, world)
+    client.post("/language/hi", data={"csrf_token": csrf_token(client, f"/tasks/{task_id}")})
+    app.config["IGOT_UPLOAD_RATE_LIMIT"] = "2 per minute"
+    app.config["IGOT_SETTINGS"] = dataclasses.replace(app.config["IGOT_SETTINGS"], upload_quota_files=0)
+    over_quota = post_result_with_file(client, task_id, PDF)
+    app.config["IGOT_SETTINGS"] = dataclasses.replace(app.config["IGOT_SETTINGS"], upload_quota_files=100)
+    assert post_result_with_file(client, task_id, b"MZ not a document").status_code == 422  # counted too
+    too_fast = post_result_with_file(client, task_id, PDF)
+
+    assert over_quota.status_code == too_fast.status_code == 422
+    assert "आप अपलोड की गई फ़ाइलों की सीमा तक पहुँच गए हैं।" in field_error(over_quota.text, "certificate_upload")
+    assert "कम समय में बहुत अधिक फ़ाइलें भेजी गईं।" in field_error(too_fast.text, "certificate_upload")
+    assert 'value="81"' in too_fast.text
     assert world.status(application_id) == "awaiting_result"
 
 

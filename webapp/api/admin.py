@@ -27,6 +27,7 @@ from webapp.api.presenters import account_change_json, admin_user_json, cca_json
 from webapp.api.request_data import json_object
 from webapp.core.database import commit, now, session
 from webapp.core.paging import requested_page
+from webapp.core.throttle import clear_sign_in_slowdown
 
 
 @api.get("/users")
@@ -98,6 +99,7 @@ def set_user_password(username: str) -> Any:
 def unlock_user(username: str) -> Any:
     unlocked = unlock(session(), caller(), get_user(session(), caller(), username), now())
     commit()
+    clear_sign_in_slowdown(unlocked.username)
     return jsonify(admin_user_json(unlocked, now()))
 
 

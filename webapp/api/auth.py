@@ -9,7 +9,7 @@ from flask import jsonify
 from engine.errors import Unauthorized
 from engine.models import User
 from engine.services.applications import INDIA
-from engine.services.auth import authenticate, issue_token, revoke_token
+from engine.services.auth import BAD_CREDENTIALS, authenticate, issue_token, revoke_token
 from engine.services.password_reset import RESET_ANSWER, request_reset, reset_password
 from engine.services.people import officer_profile, register_officer
 from engine.services.profile import change_own_password, change_profile
@@ -18,15 +18,20 @@ from webapp.api.identity import authenticated, bearer_token, caller
 from webapp.api.presenters import user_json
 from webapp.api.request_data import json_object
 from webapp.core.database import commit, now, session
+from webapp.core.throttle import account_form_limit, check_sign_in, count_failed_sign_in, limiter
 
 
 @api.post("/auth/token")
 def create_token() -> Any:
     body = json_object(allowed={"username", "password"}, required={"username", "password"})
+    username = body["username"] if isinstance(body["username"], str) else ""
+    check_sign_in(username)
     try:
         user = authenticate(session(), body["username"], body["password"], now())
-    except Unauthorized:
-        commit()  # keep the failure count, which drives the lock-out
+    except Unauthorized as error:
+        commit()  # keep the count of wrong passwords the administrator sees
+        if error.message == BAD_CREDENTIALS:
+            count_failed_sign_in(username)
         raise
     token = issue_token(session(), user, now())
     commit()
@@ -42,6 +47,7 @@ def delete_token() -> Any:
 
 
 @api.post("/officers")
+@limiter.limit(account_form_limit)
 def register() -> Any:
     body = json_object()
     user = register_officer(session(), body, now().date())
@@ -83,6 +89,7 @@ def change_my_password() -> Any:
 
 
 @api.post("/auth/password-reset")
+@limiter.limit(account_form_limit)
 def ask_password_reset() -> Any:
     body = json_object(allowed={"email"}, required={"email"})
     request_reset(session(), body["email"], now())

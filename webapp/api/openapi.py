@@ -330,6 +330,7 @@ DOCUMENT: dict[str, Any] = {
                             "fields": {"type": "object"},
                             "details": {},
                             "incident_id": I,
+                            "retry_after": I,
                             "incident": {"type": "object"},
                             "request_id": S,
                         },
@@ -350,6 +351,7 @@ DOCUMENT: dict[str, Any] = {
                 public=True,
                 e401="wrong username or password",
                 e422="missing fields",
+                e429="too many wrong sign-ins from this address lately; Retry-After says when to try again",
             ),
             "delete": _op("Revoke the token in use", ok="204"),
         },
@@ -360,6 +362,7 @@ DOCUMENT: dict[str, Any] = {
                 body=_json({"email": S}, ["email"]),
                 public=True,
                 e422="not an e-mail address",
+                e429="too many requests from this address; Retry-After says when to try again",
             )
         },
         "/auth/password-reset/confirm": {
@@ -393,6 +396,7 @@ DOCUMENT: dict[str, Any] = {
                 ),
                 e409="username or e-mail taken",
                 e422="invalid fields",
+                e429="too many registrations from this address; Retry-After says when to try again",
             )
         },
         "/me": {
@@ -706,7 +710,8 @@ DOCUMENT: dict[str, Any] = {
                     }
                 },
                 e413="too large",
-                e422="not PDF, PNG or JPEG",
+                e422="not PDF, PNG or JPEG, an image too large or unreadable, or the caller's upload quota full",
+                e429="uploads sent too fast; Retry-After says when to try again",
             )
         },
         "/uploads/{upload_id}": {

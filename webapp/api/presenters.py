@@ -210,13 +210,15 @@ def user_json(user: User) -> dict[str, Any]:
 
 
 def admin_user_json(user: User, now: datetime) -> dict[str, Any]:
-    """A user as administrators see it: `user_json` with whether it is active, locked (and
-    until when), when it was made, and an officer's name and e-mail."""
+    """A user as administrators see it: `user_json` with whether it is active, its wrong
+    sign-ins since the last right one (`failed_sign_ins`; `locked_until` stays null since
+    sign-in no longer locks accounts), when it was made, and an officer's name and e-mail."""
     profile = user.officer
     return {
         **user_json(user),
         "active": user.active,
         "locked_until": timestamp(user.locked_until) if is_locked(user, now) else None,
+        "failed_sign_ins": user.failed_logins,
         "created_at": timestamp(user.created_at),
         "full_name": profile.full_name if profile else None,
         "email": user.mail_address,

@@ -10,7 +10,8 @@ from engine.errors import Invalid
 from engine.services.uploads import read_upload, store_upload
 from webapp.api.blueprint import api
 from webapp.api.identity import authenticated, caller
-from webapp.core.database import commit, now, session, settings
+from webapp.core.database import commit, now, session, settings, upload_quota
+from webapp.core.throttle import check_upload_rate
 
 
 @api.post("/uploads")
@@ -19,8 +20,11 @@ def upload() -> Any:
     file = request.files.get("file")
     if file is None:
         raise Invalid("Send the file as multipart form field 'file'", {"file": "This field is required"})
+    check_upload_rate(caller().id)
     try:
-        stored = store_upload(session(), caller(), file.filename or "upload", file.stream, settings().upload_dir, now())
+        stored = store_upload(
+            session(), caller(), file.filename or "upload", file.stream, settings().upload_dir, now(), upload_quota()
+        )
     finally:
         file.close()
     commit()

@@ -24,6 +24,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from engine.config import Settings
 from engine.db import Base, engine_options, prepare_engine, set_reading_only
 from engine.errors import Conflict
+from engine.services.uploads import Quota
 
 # Loaded objects stay usable after commit: views render after it.
 db = SQLAlchemy(metadata=Base.metadata, session_options={"expire_on_commit": False}, add_models_to_shell=False)
@@ -33,6 +34,12 @@ def settings() -> Settings:
     """The engine settings the application was built with."""
     value: Settings = current_app.config["IGOT_SETTINGS"]
     return value
+
+
+def upload_quota() -> Quota:
+    """What one user may keep uploaded, from the settings (IGOT_UPLOAD_QUOTA_MB/_FILES)."""
+    configured = settings()
+    return Quota(configured.upload_quota_bytes, configured.upload_quota_files)
 
 
 def session() -> Session:

@@ -5,8 +5,9 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, jsonify, make_response, render_template, request
 from flask_babel import gettext as _
+from flask_limiter.errors import RateLimitExceeded
 from jinja2 import TemplateNotFound
 from werkzeug.exceptions import HTTPException
 
@@ -27,6 +28,7 @@ from webapp.api.request_data import MalformedBody
 from webapp.core.boundary import MalformedRequest, request_id
 from webapp.core.database import session
 from webapp.core.failures import STEP_FAILED_HEADING, record_step_failure, step_failed_message
+from webapp.core.throttle import Throttled, current_wait, refusal
 
 log = logging.getLogger(__name__)
 
@@ -74,6 +76,14 @@ def error_response(status: int, code: str, message: str, heading: str | None = N
         return f"{status}: {message}", status, {"Content-Type": "text/plain; charset=utf-8"}
 
 
+def too_many_requests(retry_after: int) -> Any:
+    """429 with Retry-After (seconds) and a message saying when to try again (envelope or page)."""
+    said = refusal(retry_after, translate=not _wants_json())
+    response = make_response(error_response(429, "too_many_requests", said.message, retry_after=retry_after))
+    response.headers["Retry-After"] = str(retry_after)
+    return response
+
+
 def init_app(app: Flask) -> None:
     """Register the handlers."""
 
@@ -106,6 +116,14 @@ def init_app(app: Flask) -> None:
     def _form_missing(error: FormNotFound) -> Any:
         log.error("form missing: %s", error)
         return error_response(500, "form_missing", _("The form of this task is missing; operators have been told."))
+
+    @app.errorhandler(Throttled)
+    def _throttled(error: Throttled) -> Any:
+        return too_many_requests(error.retry_after)
+
+    @app.errorhandler(RateLimitExceeded)
+    def _rate_limited(_error: RateLimitExceeded) -> Any:
+        return too_many_requests(current_wait())
 
     @app.errorhandler(HTTPException)
     def _http(error: HTTPException) -> Any:

@@ -1,4 +1,7 @@
-"""Who is signed in to the UI: the user id in the session cookie, looked up per request."""
+"""Who is signed in to the UI: the user id in the session cookie, looked up per request.
+
+The cookie also carries the user's `session_generation` at sign-in; signing out and a new
+password move the user's on, so every cookie saved before is refused from then on."""
 
 from __future__ import annotations
 
@@ -19,6 +22,7 @@ from webapp.core.database import now, session
 USER_KEY = "user_id"
 LANGUAGE_KEY = "lang"
 SIGNED_IN_AT = "signed_in_at"
+GENERATION_KEY = "generation"
 # A signed cookie cannot be revoked, so it is only honoured this long after sign-in.
 SESSION_LIFETIME = timedelta(hours=12)
 STAFF_ROLES = ("cca_approver", "dopt", "course_team", "finance")
@@ -27,8 +31,10 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 def current_user() -> User | None:
-    """The signed-in user, or None (not signed in, the sign-in is too old, or the account was
-    deactivated since)."""
+    """The signed-in user, or None (not signed in, the sign-in is too old, the account was
+    deactivated since, or the user signed out or got a new password since: the cookie's
+    generation is no longer the user's `session_generation`). The user row is read once per
+    request anyway, so the check costs no query."""
     if "ui_user" not in g:
         g.ui_user = _user_from_cookie()
     user: User | None = g.ui_user
@@ -44,7 +50,9 @@ def _user_from_cookie() -> User | None:
     if age < 0 or age > SESSION_LIFETIME.total_seconds():
         return None
     user = session().get(User, user_id)
-    return user if user is not None and user.active else None
+    if user is None or not user.active or cookie.get(GENERATION_KEY) != user.session_generation:
+        return None
+    return user
 
 
 def viewer() -> User:
@@ -64,11 +72,17 @@ def sign_in(user: User) -> None:
     _restart_session()
     cookie[USER_KEY] = user.id
     cookie[SIGNED_IN_AT] = int(now().timestamp())
+    cookie[GENERATION_KEY] = user.session_generation
     g.ui_user = user
 
 
 def sign_out() -> None:
-    """Forget the user; the language choice stays."""
+    """Forget the user, and end every sign-in of theirs made before (the user's
+    `session_generation` moves on, so a copy of an older cookie is refused); the language
+    choice stays. The caller commits."""
+    user = current_user()
+    if user is not None:
+        user.session_generation += 1
     _restart_session()
     g.ui_user = None
 

@@ -1,10 +1,12 @@
 """The UI's session cookie, CSRF protection (Flask-WTF) and response headers.
 
 The session is Flask's signed cookie: it holds the signed-in user's id, when they signed
-in, Flask-WTF's CSRF secret and the chosen language; nothing secret. The cookie is
+in, their session generation then (signing out and a new password move it on, which ends
+every older cookie), Flask-WTF's CSRF secret and the chosen language; nothing secret. The cookie is
 HttpOnly, SameSite=Lax, and Secure whenever the request came over HTTPS (or always, with
-SESSION_COOKIE_SECURE / IGOT_SESSION_COOKIE_SECURE). Behind a proxy that ends TLS, wrap
-the app in werkzeug's ProxyFix so that request.is_secure sees the original scheme.
+SESSION_COOKIE_SECURE / IGOT_SESSION_COOKIE_SECURE). Behind a proxy that ends TLS, set
+IGOT_TRUSTED_PROXIES to the number of proxies (webapp/__init__.py wraps the app in
+werkzeug's ProxyFix) so that request.is_secure sees the original scheme.
 
 Every POST to a page must carry Flask-WTF's token (field `csrf_token`); a request without
 a valid one is refused with 400 and a page saying the form expired. The JSON API is

@@ -11,10 +11,11 @@ from sqlalchemy import select
 from engine.errors import Conflict, Invalid, Unauthorized
 from engine.models import CCA
 from engine.services.applications import INDIA
-from engine.services.auth import authenticate
+from engine.services.auth import BAD_CREDENTIALS, authenticate
 from engine.services.password_reset import RESET_ANSWER, link_is_usable, request_reset
 from engine.services.password_reset import reset_password as new_password
 from engine.services.people import register_officer
+from webapp.core import throttle
 from webapp.core.database import commit, now, session
 from webapp.ui import i18n, identity
 from webapp.ui.accounts.blueprint import accounts
@@ -36,10 +37,18 @@ def sign_in() -> Any:
     if not form.validate_on_submit():
         status = 422 if form.is_submitted() else 200
         return render_template("accounts/sign_in.html", form=form, fields=form_fields(form)), status
+    username = form.username.data or ""
     try:
-        user = authenticate(session(), form.username.data or "", form.password.data or "", now())
+        throttle.check_sign_in(username)
+        user = authenticate(session(), username, form.password.data or "", now())
+    except throttle.Throttled as error:
+        said = throttle.refusal(error.retry_after)
+        page = render_template("accounts/sign_in.html", form=form, fields=form_fields(form), problem=said.message)
+        return page, 429, {"Retry-After": str(said.retry_after)}
     except Unauthorized as error:
-        commit()  # keep the failure count, which drives the lock-out
+        commit()  # keep the count of wrong passwords the administrator sees
+        if error.message == BAD_CREDENTIALS:
+            throttle.count_failed_sign_in(username)
         problem = i18n.engine_text(error.message)
         return render_template("accounts/sign_in.html", form=form, fields=form_fields(form), problem=problem), 401
     commit()
@@ -50,11 +59,13 @@ def sign_in() -> Any:
 @accounts.post("/sign-out")
 def sign_out() -> Any:
     identity.sign_out()
+    commit()
     flash(_("You have signed out."), "success")
     return redirect(url_for("ui.portal.home"))
 
 
 @accounts.route("/register", methods=["GET", "POST"])
+@throttle.limiter.limit(throttle.account_form_limit, methods=["POST"])
 def register() -> Any:
     if identity.current_user() is not None:
         return redirect(url_for("ui.portal.home"))
@@ -86,6 +97,7 @@ def language(code: str) -> Any:
 
 
 @accounts.route("/password/forgot", methods=["GET", "POST"])
+@throttle.limiter.limit(throttle.account_form_limit, methods=["POST"])
 def forgot_password() -> Any:
     form = ForgotPasswordForm()
     if not form.validate_on_submit():

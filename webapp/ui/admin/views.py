@@ -29,6 +29,7 @@ from engine.services.accounts import (
 )
 from engine.services.paging import PageRequest
 from webapp.core.database import commit, now, session
+from webapp.core.throttle import clear_sign_in_slowdown
 from webapp.ui.account_changes import action_words, changes
 from webapp.ui.admin.blueprint import admin
 from webapp.ui.admin.forms import STAFF_ROLES, CcaForm, ConfirmForm, NewUserForm, PasswordForm, RolesForm, users_query
@@ -204,6 +205,7 @@ def unlock_user(username: str) -> Any:
     if form.validate_on_submit():
         unlock(session(), viewer(), get_user(session(), viewer(), username), now())
         commit()
+        clear_sign_in_slowdown(username)
         flash(_("%(username)s may sign in again at once.", username=username), "success")
     return redirect(url_for("ui.admin.user", username=username))
 

@@ -17,9 +17,10 @@ from engine.services.process_data import task_data
 from engine.services.queries import count_tasks, list_tasks, task_counts_by_name
 from engine.services.tasks import claim_task, complete_task, get_task, unclaim_task
 from engine.services.uploads import store_upload
-from webapp.core.database import commit, now, session, settings
+from webapp.core.database import commit, now, session, settings, upload_quota
 from webapp.core.failures import record_step_failure, step_failed_message
 from webapp.core.paging import requested_page
+from webapp.core.throttle import Throttled, check_upload_rate, refusal
 from webapp.ui import labels
 from webapp.ui.dossier import build_dossier
 from webapp.ui.fields import Field, bind, unplaced_errors
@@ -141,8 +142,13 @@ def _store_files(user: User, names: list[str], files: Any) -> tuple[dict[str, st
     errors: dict[str, str] = {}
     for name, file in chosen_files(files, names).items():
         try:
+            check_upload_rate(user.id)
             stream = cast(BinaryIO, file.stream)
-            upload = store_upload(session(), user, file.filename or "upload", stream, settings().upload_dir, now())
+            upload = store_upload(
+                session(), user, file.filename or "upload", stream, settings().upload_dir, now(), upload_quota()
+            )
+        except Throttled as error:
+            errors[name] = refusal(error.retry_after, uploads=True).message
         except Invalid as error:
             errors[name] = error.fields.get("file", error.message)
         except TooLarge as error:
