@@ -22,7 +22,8 @@ from typing import Any
 from lxml import etree
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.exceptions import SpiffWorkflowException
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, defer
 
 from engine.bpmn.bundle import SpecBundle
@@ -31,7 +32,7 @@ from engine.bpmn.rehearsal import FormsByProcess, ScenarioResult, run_scenario
 from engine.bpmn.scenario_format import Scenario
 from engine.bpmn.scenario_store import load_scenarios
 from engine.bpmn_parser import DefinitionParser
-from engine.errors import DeployRefused, Invalid, NotFound
+from engine.errors import Conflict, DeployRefused, Invalid, NotFound
 from engine.form_versions import FormFile, form_filenames, read_form, resolve_forms, schemas_by_sha, store_forms
 from engine.forms import FormNotFound, load_form
 from engine.models import ProcessDefinition
@@ -298,6 +299,7 @@ def deploy_bundle(
     `charset` (the request's, if any) applies to every file; `comment` to every version made.
     """
     said = checked_comment(comment)
+    serialize_deploys(session)
     checked = _check_bundle(session, files, forms_dir, forms, charset)
     changed = checked.changed
     if not changed:
@@ -310,8 +312,32 @@ def deploy_bundle(
         definition.version, definition.deployed_by = versions[key], deployed_by
         definition.comment, definition.restores_version = said, restores_version
         session.add(definition)
-    session.flush()
+    try:
+        session.flush()
+    except IntegrityError as error:
+        # Only where deploys are not serialized (serialize_deploys): another deploy took the number.
+        raise Conflict(
+            f"process '{next(iter(changed))}' was deployed by someone else meanwhile; reload it and deploy again"
+        ) from error
     return [_result(c, versions, checked.results, checked.definitions) for c in checked.candidates]
+
+
+DEPLOY_LOCK = 0x1607_0001
+"""The PostgreSQL advisory lock that serializes deploys (any 64-bit number no other lock uses)."""
+
+
+def serialize_deploys(session: Session) -> None:
+    """Make deploys wait for each other until the deploying transaction ends.
+
+    Two deploys of one process at once would both number their version n + 1, and the
+    second would fail on the unique (key, version). On PostgreSQL a transaction-level
+    advisory lock makes the second wait; it then reads the first one's version (READ
+    COMMITTED: each statement sees what was committed before it) and numbers its own n + 2
+    (or finds nothing changed). SQLite serializes writers already (BEGIN IMMEDIATE, see
+    engine.db). Deploys are rare, so one lock for all of them costs nothing.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:lock)"), {"lock": DEPLOY_LOCK})
 
 
 def checked_comment(comment: Any) -> str | None:

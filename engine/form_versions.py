@@ -21,6 +21,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import SchemaError
@@ -28,6 +29,7 @@ from lxml import etree
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from engine.form_patterns import pattern_problem
 from engine.forms import TIDY_STEPS, is_form_filename, load_form
 from engine.models import FormSchema, HumanTask, ProcessDefinition
 from engine.validation import NS
@@ -61,6 +63,8 @@ def read_form(filename: str, content: bytes) -> FormFile:
         schema = json.loads(text)
     except UnicodeDecodeError as error:
         raise ValueError("the form is not UTF-8 text") from error
+    except RecursionError as error:
+        raise ValueError("the form is nested too deeply") from error
     except ValueError as error:
         raise ValueError(f"the form is not valid JSON: {error}") from error
     except RecursionError as error:
@@ -71,11 +75,126 @@ def read_form(filename: str, content: bytes) -> FormFile:
         Draft202012Validator.check_schema(schema)
     except SchemaError as error:
         raise ValueError(f"the form is not a valid JSON Schema: {error.message}") from error
+    except RecursionError as error:
+        raise ValueError("the form is nested too deeply") from error
+    problems = schema_problems(schema)
+    if problems:
+        raise ValueError("; ".join(problems))
     for name, prop in (schema.get("properties") or {}).items():
         steps = prop.get("x-tidy") if isinstance(prop, dict) else None
         if steps is not None and (not isinstance(steps, list) or any(step not in TIDY_STEPS for step in steps)):
             raise ValueError(f"the field {name}: x-tidy is a list of {', '.join(TIDY_STEPS)}")
     return FormFile(filename, hashlib.sha256(content).hexdigest(), text, schema)
+
+
+MAX_REFS = 200
+"""`$ref`s a form may hold."""
+
+_DATA_KEYWORDS = frozenset({"const", "default", "enum", "examples"})
+"""Keywords whose values are data, not schemas: a `pattern` or `$ref` key in them means nothing."""
+
+
+def schema_problems(schema: dict[str, Any]) -> list[str]:
+    """What a form schema may not hold, beyond being valid JSON Schema; one reason each.
+
+    - A `pattern` RE2 cannot run (engine.form_patterns): with Python's backtracking `re`,
+      a pattern such as `^(a+)+$` would hold a worker for ever on a crafted value.
+    - `patternProperties`: a form names its fields in `properties`; jsonschema matches
+      pattern property names with `re`, outside RE2.
+    - A `$ref` that is not a JSON pointer into the form itself (`#` or `#/...`), that
+      points nowhere, or that refers back to itself, directly or through other `$ref`s:
+      validating such a schema recurses without end. `$dynamicRef` and `$recursiveRef`
+      are not used by forms.
+    """
+    problems: list[str] = []
+    refs: dict[tuple[str, ...], tuple[str, ...]] = {}
+    stack: list[tuple[tuple[str, ...], Any]] = [((), schema)]
+    while stack:
+        path, node = stack.pop()
+        if isinstance(node, list):
+            stack.extend(((*path, str(index)), item) for index, item in enumerate(node))
+            continue
+        if not isinstance(node, dict):
+            continue
+        where = _pointer(path)
+        if isinstance(node.get("pattern"), str):
+            problem = pattern_problem(node["pattern"])
+            if problem:
+                problems.append(f"the pattern {node['pattern'][:80]!r} at {where} cannot be used: {problem}")
+        if "patternProperties" in node:
+            problems.append(f"patternProperties at {where}: name each field in properties instead")
+        for keyword in ("$dynamicRef", "$recursiveRef"):
+            if keyword in node:
+                problems.append(f"{keyword} at {where}: forms use $ref to #/$defs/... only")
+        if "$ref" in node:
+            target = _ref_target(schema, node["$ref"])
+            if target is None:
+                problems.append(
+                    f"$ref {str(node['$ref'])[:80]!r} at {where}: a $ref must point into the form (#/$defs/...)"
+                )
+            else:
+                refs[path] = target
+        stack.extend(((*path, key), value) for key, value in node.items() if key not in _DATA_KEYWORDS)
+    if len(refs) > MAX_REFS:
+        return [*problems, f"the form has {len(refs)} $refs; at most {MAX_REFS}"]
+    problems.extend(
+        f"$ref at {_pointer(path)} refers back to itself (a schema that contains itself cannot be checked)"
+        for path in _recursive_refs(refs)
+    )
+    return problems
+
+
+def _pointer(path: tuple[str, ...]) -> str:
+    return "#" + "".join("/" + token.replace("~", "~0").replace("/", "~1") for token in path)
+
+
+def _ref_target(schema: Any, ref: Any) -> tuple[str, ...] | None:
+    """The path a local `$ref` ("#" or "#/a/b") points to, or None when it is not local or
+    points nowhere."""
+    if not isinstance(ref, str) or not (ref == "#" or ref.startswith("#/")):
+        return None
+    tokens = (
+        tuple(unquote(token).replace("~1", "/").replace("~0", "~") for token in ref[2:].split("/"))
+        if ref != "#"
+        else ()
+    )
+    node = schema
+    for token in tokens:
+        if isinstance(node, dict) and token in node:
+            node = node[token]
+        elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
+            node = node[int(token)]
+        else:
+            return None
+    return tokens
+
+
+def _recursive_refs(refs: Mapping[tuple[str, ...], tuple[str, ...]]) -> list[tuple[str, ...]]:
+    """The `$ref`s (by the path of the schema holding them) from which following refs comes
+    back to a schema already being expanded: a ref into one of its own ancestors (or
+    itself), or a cycle of refs."""
+
+    def inside(path: tuple[str, ...], target: tuple[str, ...]) -> bool:
+        return path[: len(target)] == target
+
+    following = {path: [other for other in refs if inside(other, target)] for path, target in refs.items()}
+    state: dict[tuple[str, ...], int] = {}  # 1: being followed, 2: done
+    recursive: list[tuple[str, ...]] = []
+
+    def follow(path: tuple[str, ...]) -> bool:
+        if state.get(path) == 1:
+            return True
+        if state.get(path) == 2:
+            return False
+        state[path] = 1
+        looped = any(follow(other) for other in following[path])
+        state[path] = 2
+        return looped
+
+    for path in sorted(refs):
+        if follow(path):
+            recursive.append(path)
+    return recursive[:1]
 
 
 def form_filenames(process: etree._Element) -> dict[str, list[str]]:

@@ -23,6 +23,7 @@ from typing import Any
 from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import ValidationError
 
+from engine.form_patterns import FormValidator
 from engine.i18n import N_
 from engine.rules import check_certificate, check_paid_on, check_payment_amount
 
@@ -150,7 +151,8 @@ def validate_form(
     effective = _without_default_cap(schema) if cap is not None else schema
 
     errors: dict[str, str] = {}
-    validator = Draft202012Validator(effective, format_checker=_FORMAT_CHECKER)
+    # RE2 runs the patterns (engine.form_patterns): no pattern can hold a worker.
+    validator = FormValidator(effective, format_checker=_FORMAT_CHECKER)
     for error in validator.iter_errors(submitted):
         for field, message in _describe(error, effective, submitted):
             errors.setdefault(field, message)

@@ -21,6 +21,7 @@ from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
 from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
 from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter, WorkflowConverter
+from SpiffWorkflow.bpmn.specs.control import _EndJoin
 from SpiffWorkflow.bpmn.specs.event_definitions import timer as spiff_timer
 from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import LoopTask
 from SpiffWorkflow.exceptions import SpiffWorkflowException
@@ -307,10 +308,19 @@ def timer_deadline(task: Task) -> datetime | None:
 
 
 def current_data(workflow: BpmnWorkflow) -> dict[str, Any]:
-    """The process data as it stands at the wait state the workflow rests in."""
+    """The process data as it stands at the wait state the workflow rests in.
+
+    A process's end join (SpiffWorkflow's `_EndJoin`) waits too once a branch reached an end
+    (the path of a non-interrupting reminder, say) and holds no process data until the
+    process ends: it is not where the process rests.
+    """
     if workflow.completed:
         return dict(workflow.data)
-    waiting = workflow.get_tasks(state=TaskState.READY | TaskState.WAITING)
+    waiting = [
+        task
+        for task in workflow.get_tasks(state=TaskState.READY | TaskState.WAITING)
+        if not isinstance(task.task_spec, _EndJoin)
+    ]
     if not waiting:
         return dict(workflow.data)
     latest = max(waiting, key=lambda task: task.last_state_change)

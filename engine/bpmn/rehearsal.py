@@ -35,6 +35,7 @@ from engine.runtime import (
     ready_user_tasks,
     run_engine,
     status_property,
+    task_name,
     task_properties,
 )
 from engine.sandbox import SandboxedEnvironment, SandboxError
@@ -169,12 +170,12 @@ class _Rehearsal:
             run_engine(self.workflow, action, self.clock)
         except StepFailed as error:
             failed = getattr(error.__cause__, "task", None)
-            element = failed.task_spec.name if failed is not None else subject
+            element = task_name(failed) if failed is not None else subject
             raise _Failed(f"the process failed: {error.message}", element, field) from error
         for task in ready_user_tasks(self.workflow):
             if task.id not in self.seen:
                 self.seen.add(task.id)
-                self.met.append(task.task_spec.name)
+                self.met.append(task_name(task))
         for task in self.workflow.get_tasks(state=TaskState.WAITING):
             if _is_timer(task) and task.id not in self.waiting_since:
                 self.waiting_since[task.id] = self.clock
@@ -197,7 +198,7 @@ class _Rehearsal:
                 )
 
     def complete(self, step: TaskStep, field: str) -> None:
-        task = next((t for t in ready_user_tasks(self.workflow) if t.task_spec.name == step.task), None)
+        task = next((t for t in ready_user_tasks(self.workflow) if task_name(t) == step.task), None)
         if task is None:
             raise _Failed(f"user task {step.task} is not open ({self._where()})", step.task, f"{field}.task")
         lane = task.task_spec.lane or ""
@@ -295,14 +296,14 @@ class _Rehearsal:
     def _where(self) -> str:
         if self.workflow.completed:
             return f"the process ended at {self._element() or 'its end'}"
-        waiting = [t.task_spec.name for t in ready_user_tasks(self.workflow)]
-        waiting += [t.task_spec.name for t in self.workflow.get_tasks(state=TaskState.WAITING) if _is_timer(t)]
+        waiting = [task_name(t) for t in ready_user_tasks(self.workflow)]
+        waiting += [task_name(t) for t in self.workflow.get_tasks(state=TaskState.WAITING) if _is_timer(t)]
         return f"the process waits at {', '.join(waiting) or 'nothing'}"
 
     def _element(self) -> str | None:
         if not self.workflow.completed:
             open_tasks = ready_user_tasks(self.workflow)
-            return open_tasks[0].task_spec.name if open_tasks else None
+            return task_name(open_tasks[0]) if open_tasks else None
         ends = [
             task
             for task in self.workflow.get_tasks(state=TaskState.COMPLETED, skip_subprocesses=True)

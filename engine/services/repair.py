@@ -114,8 +114,11 @@ def patch_process_data(
     instance = _live_instance(session, application)
     workflow = load(session, instance, application, user.username, now)
     before = current_data(workflow)
-    _check_keys(data, before)
-    for task in workflow.get_tasks(state=TaskState.READY | TaskState.WAITING | TaskState.STARTED):
+    resting = workflow.get_tasks(state=TaskState.READY | TaskState.WAITING | TaskState.STARTED)
+    # Every task the change lands in is checked, whichever of them changed last.
+    for task in resting:
+        _check_keys(data, {**before, **task.data})
+    for task in resting:
         task.data.update(deepcopy(data))
     save_repaired(session, instance, workflow, application, now)
     changes = {key: {"before": before.get(key), "after": value} for key, value in data.items()}

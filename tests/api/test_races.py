@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import threading
 from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from engine.bootstrap import Database
+from engine.config import Settings
 from engine.models import Coupon, HumanTask
 from engine.services.people import create_user
 from tests.api.conftest import PASSWORD, Api, open_run, register, sign_in
@@ -69,3 +71,26 @@ def test_30_confirmations_racing_for_20_coupons_give_20_codes_and_10_manual_task
         ).all()
     assert len(given) == 20 and len(set(given)) == 20
     assert len(manual) == 10
+
+
+def test_two_process_owners_deploying_one_process_at_once_get_two_versions_one_after_the_other(
+    backend: str, client: FlaskClient, staff: dict[str, Api], settings: Settings
+) -> None:
+    if backend != "postgresql":
+        pytest.skip("SQLite serialises writers; the race is PostgreSQL's")
+    xml = (settings.processes_dir / "cadre_approval.bpmn").read_text(encoding="utf-8")
+    changed = [xml.replace('name="Record rejection"', f'name="Record rejection ({n})"').encode() for n in (1, 2)]
+    assert all(body != xml.encode() for body in changed)
+    barrier = threading.Barrier(2)
+
+    def deploy(body: bytes) -> tuple[int, Any]:
+        barrier.wait()
+        response = staff["owner"].send("POST", "/process-definitions", body, "application/xml")
+        return response.status_code, response.json
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        answers = list(pool.map(deploy, changed))
+    assert sorted(code for code, _body in answers) == [201, 201], answers
+    assert sorted(body["version"] for _code, body in answers) == [2, 3]
+    versions = staff["owner"].get("/process-definitions/cadre_approval/versions").json
+    assert sorted(v["version"] for v in versions) == [1, 2, 3]

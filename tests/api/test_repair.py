@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -51,6 +51,21 @@ def test_process_data_changes_that_break_a_rule_are_refused_naming_the_key(
 
         assert response.status_code == 422, (data, response.json)
         assert field in response.json["error"]["fields"], data
+
+
+def test_process_data_changes_after_the_reminder_fired_are_checked_as_before(
+    staff: dict[str, Api], application_id: int, db: Database
+) -> None:
+    assert fire_due_timers(db.sessions, datetime.now(UTC) + timedelta(days=8)) == 1  # the CCA's 7-day reminder
+    assert staff["dopt"].get(f"/applications/{application_id}").json["status"] == "awaiting_cadre_approval"
+    for data, field in BROKEN_RULES:
+        response = _patch(staff["owner"], application_id, {"data": data, "reason": "fix"})
+
+        assert response.status_code == 422, (data, response.json)
+        assert field in response.json["error"]["fields"], data
+    changed = _patch(staff["owner"], application_id, {"data": {"note": "ok"}, "reason": "r"})
+    assert (changed.status_code, changed.json["data"]["note"]) == (200, "ok")
+    assert staff["cca"].complete(application_id, "cca_approval", {"decision": "approve"}).status_code == 200
 
 
 def test_process_data_change_needs_a_process_owner_a_reason_and_an_application(

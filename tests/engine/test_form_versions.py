@@ -90,3 +90,54 @@ def test_form_that_is_no_json_schema_is_refused_with_the_reason(
 def test_form_no_deployed_process_uses_is_not_found(db: Database, settings: Settings) -> None:
     with pytest.raises(NotFound):
         _deploy_form(db, settings, b'{"type": "object"}', "nobody_uses.schema.json")
+
+
+def _with_remarks(prop: dict[str, Any], **extra: Any) -> bytes:
+    """The shipped form with its remarks field replaced by `prop` (and more keys at the top)."""
+    return json.dumps(
+        {"type": "object", "properties": {"decision": {"type": "string"}, "remarks": prop}, **extra}
+    ).encode()
+
+
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [
+        (
+            _with_remarks({"type": "string", "pattern": "^(a)\\1$"}),
+            "the pattern '^(a)\\\\1$' at #/properties/remarks cannot be used: invalid escape sequence",
+        ),
+        (
+            _with_remarks({"type": "string", "pattern": "^(?=a)a$"}),
+            "at #/properties/remarks cannot be used: invalid perl operator: (?=",
+        ),
+        (_with_remarks({"type": "string"}, patternProperties={"^x": {}}), "patternProperties at #: name each field"),
+        (_with_remarks({"$ref": "#"}), "$ref at #/properties/remarks refers back to itself"),
+        (_with_remarks({"$ref": "#/properties/remarks"}), "$ref at #/properties/remarks refers back to itself"),
+        (
+            _with_remarks({"$ref": "#/$defs/a"}, **{"$defs": {"a": {"$ref": "#/$defs/b"}, "b": {"$ref": "#/$defs/a"}}}),
+            "refers back to itself",
+        ),
+        (
+            _with_remarks({"type": "string", "$ref": "https://example.org/remarks.json"}),
+            "$ref 'https://example.org/remarks.json' at #/properties/remarks: a $ref must point into the form",
+        ),
+        (_with_remarks({"$ref": "#/$defs/missing"}), "a $ref must point into the form"),
+        (_with_remarks({"$dynamicRef": "#meta"}), "$dynamicRef at #/properties/remarks: forms use $ref"),
+        (b"[" * 5000 + b"]" * 5000, "the form is nested too deeply"),
+    ],
+)
+def test_form_whose_check_could_hang_or_recurse_is_refused_naming_where(
+    db: Database, settings: Settings, content: bytes, reason: str
+) -> None:
+    with pytest.raises(DeployRefused) as refused:
+        _deploy_form(db, settings, content)
+    assert reason in refused.value.details[0], refused.value.details
+    assert [version for version, _sha, _forms in _cadre_versions(db)] == [1]
+
+
+def test_form_with_a_bounded_pattern_and_a_shared_definition_still_deploys(db: Database, settings: Settings) -> None:
+    form = _form(settings)
+    form["$defs"] = {"words": {"type": "string", "maxLength": 2000}}
+    form["properties"]["remarks"] = {"$ref": "#/$defs/words", "pattern": "^(a+)+$|^[^!]*$"}
+    results = _deploy_form(db, settings, json.dumps(form).encode())
+    assert [(r.key, r.version, r.created) for r in results] == [("cadre_approval", 2, True)]

@@ -455,3 +455,21 @@ def test_claiming_without_the_box_ticked_names_every_missing_field() -> None:
 
 def test_claiming_needs_the_declaration_ticked() -> None:
     assert errors_for("submit_claim", declaration=False) == {"declaration": "Tick the box to confirm"}
+
+
+def test_a_pattern_that_backtracks_without_end_in_re_is_checked_at_once() -> None:
+    """`^(a+)+$` against 40 `a`s and a `!` takes Python's re about 2**40 steps (and holds the
+    GIL meanwhile, hence a child process); RE2 none."""
+    import subprocess
+    import sys
+
+    program = (
+        "from engine.forms import validate_form\n"
+        "schema = {'type': 'object', 'properties': {'code': {'type': 'string', 'pattern': '^(a+)+$'}}}\n"
+        "print(validate_form(schema, {'code': 'a' * 40 + '!'})[1], validate_form(schema, {'code': 'a' * 40})[1])\n"
+    )
+    try:
+        run = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, timeout=10, check=True)
+    except subprocess.TimeoutExpired:
+        pytest.fail("the pattern check did not end within 10 s")
+    assert run.stdout.strip() == "{'code': 'Not in the expected form'} {}"

@@ -268,3 +268,26 @@ def test_rehearsal_records_the_payment_and_refuses_a_second_one() -> None:
     assert host.payments[0]["reference"] == "R-1"
     with pytest.raises(SandboxError, match="paid already"):
         host.record_payment(**arguments)
+
+
+def test_scenario_names_a_multi_instance_task_by_its_bpmn_id() -> None:
+    from tests.engine.diagrams import multi_instance_review
+
+    parser = SpiffBpmnParser()
+    parser.add_bpmn_xml(parse_xml(multi_instance_review(loop=False, cardinality="2")), filename="panel.bpmn")
+    bundle = SpecBundle("panel_review", (), parser.get_spec("panel_review"), {}, 0)
+    review = {"task": "review", "role": "cca_approver", "data": {"decision": "approve"}}
+    document = {
+        "description": "Both reviewers approve.",
+        "start": {"profile": "eligible_officer"},
+        "steps": [review, review],
+        "expect": {"ended": True, "tasks": ["review", "review"], "data": {"decisions": ["approve", "approve"]}},
+    }
+    scenario = read_scenario("panel_review", "sample", document)
+    forms = {"panel_review": FORMS}
+    assert run_scenario(scenario, bundle, forms).passed
+
+    document["steps"] = [review, review, review]
+    result = run_scenario(read_scenario("panel_review", "sample", document), bundle, forms)
+    assert (result.passed, result.step, result.element) == (False, 3, "review")
+    assert "the process has already ended" in str(result.message)
