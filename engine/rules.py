@@ -34,6 +34,20 @@ SERVICES: Mapping[str, str] = {
 }
 """Service codes of API.md and the names people read; OTHER is accepted at registration."""
 
+SERVICE_NAMES_HI: Mapping[str, str] = {
+    "IAS": "भारतीय प्रशासनिक सेवा",
+    "IPS": "भारतीय पुलिस सेवा",
+    "IFoS": "भारतीय वन सेवा",
+    "CCS_A": "समूह 'क' केंद्रीय सिविल सेवा",
+    "CSS_A": "केंद्रीय सचिवालय सेवा (समूह 'क')",
+    "CSSS_A": "केंद्रीय सचिवालय आशुलिपिक सेवा (समूह 'क')",
+    "SCS": "राज्य प्रशासनिक/सिविल सेवा",
+    "OTHER": "अन्य सेवा",
+}
+"""The services' names in Hindi, for the texts a process writes in both languages (its
+notifications and instructions): a process has no catalogue. The same as the Hindi
+catalogue's (a test compares them)."""
+
 ELIGIBLE_SERVICES: tuple[str, ...] = (
     "IAS",
     "IPS",
