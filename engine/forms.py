@@ -32,7 +32,9 @@ FORM_ERROR = "_form"
 REQUIRED = N_("This field is required")
 UNKNOWN_FIELD = N_("Unknown field")
 REMARKS_REQUIRED = N_("Give your remarks: they are required when you reject or return")
-CERTIFICATE_REQUIRED = N_("Upload your course certificate: a grade of 50 or more with the proctored exam passed earns one")
+CERTIFICATE_REQUIRED = N_(
+    "Upload your course certificate: a grade of 50 or more with the proctored exam passed earns one"
+)
 PAID_ON_IN_FUTURE = N_("The date of payment cannot be in the future (the date in India today)")
 AMOUNT_DIFFERS_CONFIRM = N_(
     "The rupees differ by more than 2 per cent from the USD claimed × the exchange rate: correct the amount "
@@ -241,7 +243,9 @@ def _field_message(prop: Mapping[str, Any], keyword: str) -> str:
     if prop.get("const") is True or keyword == "const":
         return N_("Tick the box to confirm")
     if "enum" in prop:
-        return Message(N_("Choose one of: %(options)s"), {"options": ", ".join(str(option) for option in prop["enum"])}).text()
+        return Message(
+            N_("Choose one of: %(options)s"), {"options": ", ".join(str(option) for option in prop["enum"])}
+        ).text()
     kind = prop.get("type")
     if kind in ("number", "integer"):
         return _range_message(prop)
@@ -263,7 +267,9 @@ def _range_message(prop: Mapping[str, Any]) -> str:
     above = prop.get("exclusiveMinimum")
     high = prop.get("maximum")
     if low is not None and high is not None:
-        return Message(N_("Enter a number between %(low)s and %(high)s"), {"low": _number(low), "high": _number(high)}).text()
+        return Message(
+            N_("Enter a number between %(low)s and %(high)s"), {"low": _number(low), "high": _number(high)}
+        ).text()
     if above is not None and high is not None:
         return Message(
             N_("Enter a number more than %(low)s and at most %(high)s"), {"low": _number(above), "high": _number(high)}
@@ -358,7 +364,8 @@ def _payment_errors(
 
 def _over_cap_message(cap: Any) -> str:
     return Message(
-        N_("Enter an amount of at most USD %(cap)s, the reimbursement limit for this course run"), {"cap": f"{cap:,.2f}"}
+        N_("Enter an amount of at most USD %(cap)s, the reimbursement limit for this course run"),
+        {"cap": f"{cap:,.2f}"},
     ).text()
 
 

@@ -97,7 +97,9 @@ def check_service(service: str) -> RuleResult:
     The reason names services by name, never by code (people read it).
     """
     if service in ELIGIBLE_SERVICES:
-        return _result("service", True, Message(N_("%(service)s is an eligible service"), {"service": _service(service)}))
+        return _result(
+            "service", True, Message(N_("%(service)s is an eligible service"), {"service": _service(service)})
+        )
     if service in SERVICES:
         refusal = Message(N_("%(service)s is not an eligible service"), {"service": _service(service)})
     else:
@@ -120,7 +122,8 @@ def check_length_of_service(date_of_joining: date, run_starts_on: date) -> RuleR
     year = date_of_joining.year
     eligible_from = date(year + 2, 12, 31)
     rule = Message(
-        N_("joined %(year)s: eligible for runs starting %(day)s or later"), {"year": str(year), "day": _show(eligible_from)}
+        N_("joined %(year)s: eligible for runs starting %(day)s or later"),
+        {"year": str(year), "day": _show(eligible_from)},
     )
     if run_starts_on >= eligible_from:
         return _result("length_of_service", True, rule)
@@ -146,7 +149,9 @@ def check_age(
     age = completed_years(date_of_birth, on)
     params = {"age": age, "day": _show(on), "limit": upper_age_limit}
     if age <= upper_age_limit:
-        return _result("age", True, Message(N_("aged %(age)s on %(day)s: within the upper age limit of %(limit)s"), params))
+        return _result(
+            "age", True, Message(N_("aged %(age)s on %(day)s: within the upper age limit of %(limit)s"), params)
+        )
     return _result("age", False, Message(N_("aged %(age)s on %(day)s: over the upper age limit of %(limit)s"), params))
 
 
@@ -166,9 +171,13 @@ def check_timeliness(applied_on: date, registration_closes_on: date) -> RuleResu
     params = {"applied": _show(applied_on), "last": _show(registration_closes_on)}
     if applied_on <= registration_closes_on:
         return _result(
-            "timeliness", True, Message(N_("applied %(applied)s, on or before the registration last date %(last)s"), params)
+            "timeliness",
+            True,
+            Message(N_("applied %(applied)s, on or before the registration last date %(last)s"), params),
         )
-    return _result("timeliness", False, Message(N_("applied %(applied)s, after the registration last date %(last)s"), params))
+    return _result(
+        "timeliness", False, Message(N_("applied %(applied)s, after the registration last date %(last)s"), params)
+    )
 
 
 def check_no_duplicates(
@@ -197,7 +206,9 @@ def check_no_duplicates(
     if problems:
         return _result("no_duplicates", False, joined(problems))
     return _result(
-        "no_duplicates", True, Message(N_("no other application of yours for %(name)s is under way or certified"), {"name": name})
+        "no_duplicates",
+        True,
+        Message(N_("no other application of yours for %(name)s is under way or certified"), {"name": name}),
     )
 
 
@@ -244,7 +255,8 @@ def check_certificate(final_grade: float, proctored_exam: str) -> dict[str, Any]
     params = {"grade": _number(final_grade), "minimum": _number(MINIMUM_CERTIFICATE_GRADE)}
     if grade_ok and exam_ok:
         message = Message(
-            N_("final grade %(grade)s%% (%(minimum)s%% or more) and the proctored exam passed: certificate earned"), params
+            N_("final grade %(grade)s%% (%(minimum)s%% or more) and the proctored exam passed: certificate earned"),
+            params,
         )
         return {"passed": True, "reason": message.english()}
     problems = []
@@ -311,7 +323,9 @@ def check_paid_on(paid_on: str | date, today: date) -> RuleResult:
     day = _as_date(paid_on)
     if day > today:
         return _result(
-            "paid_on", False, Message(N_("%(day)s is in the future (today is %(today)s)"), {"day": _show(day), "today": _show(today)})
+            "paid_on",
+            False,
+            Message(N_("%(day)s is in the future (today is %(today)s)"), {"day": _show(day), "today": _show(today)}),
         )
     return _result("paid_on", True, Message(N_("paid on %(day)s"), {"day": _show(day)}))
 
@@ -340,7 +354,9 @@ def _warning_messages(course: str, other_applications: Sequence[Mapping[str, Any
             courses[str(other_course)] = str(other.get("course_title") or other_course)
     return [
         Message(
-            N_("another application of yours is under way (%(name)s); officers are encouraged to take one course at a time"),
+            N_(
+                "another application of yours is under way (%(name)s); officers are encouraged to take one course at a time"
+            ),
             {"name": name},
         )
         for name in courses.values()

@@ -58,7 +58,8 @@ def checked_reason(reason: Any, required: bool = True) -> str:
         raise Invalid(N_("Give a reason"), {"reason": N_("Say why (it goes into the application's history)")})
     if len(reason) > MAX_REASON:
         raise Invalid(
-            N_("The reason is too long"), {"reason": Message(N_("At most %(count)s characters"), {"count": MAX_REASON}).text()}
+            N_("The reason is too long"),
+            {"reason": Message(N_("At most %(count)s characters"), {"count": MAX_REASON}).text()},
         )
     return reason.strip()
 

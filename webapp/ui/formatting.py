@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date, datetime
-from typing import Any
 from decimal import Decimal
+from typing import Any
 
 from babel.dates import format_date, format_datetime
 from babel.numbers import format_currency, format_decimal
@@ -21,8 +21,8 @@ from flask_babel import get_locale, get_timezone
 from flask_babel import gettext as _
 
 from engine.models import CourseRun
-from webapp.ui import labels
 from engine.rules import warning_messages
+from webapp.ui import labels
 from webapp.ui.i18n import data_text, render
 
 DATE_PATTERN = "dd-MM-yyyy"
