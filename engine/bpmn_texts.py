@@ -1,10 +1,11 @@
 """Extraction of the texts people read from BPMN diagrams, for the gettext catalogue.
 
-The names of the flow elements and lanes in the shipped diagrams (processes/) are shown on
-pages (a task's title, who a task waits for, the elements of an instance on the monitor). pybabel runs `extract` on every .bpmn file named in
-babel.cfg, so those names are in the catalogue beside the code's texts, and the web layer
-translates them like any other msgid. A name that a process owner deploys later and the
-catalogue lacks is shown as written.
+The names of the flow elements and lanes in the shipped diagrams (processes/) are shown
+on pages (a task's title, who a task waits for, the elements of an instance on the
+monitor). pybabel runs `extract` on every .bpmn file named in babel.cfg, so those
+names are in the catalogue beside the code's texts, and the web layer translates them
+like any other msgid. A name that a process owner deploys later and the catalogue lacks
+is shown as written.
 """
 
 from __future__ import annotations

@@ -147,7 +147,7 @@ def check_age(
     """
     on = date(run_starts_on.year, 7, 1)
     age = completed_years(date_of_birth, on)
-    params = {"age": age, "day": _show(on), "limit": upper_age_limit}
+    params: dict[str, str | int | float | Message] = {"age": age, "day": _show(on), "limit": upper_age_limit}
     if age <= upper_age_limit:
         return _result(
             "age", True, Message(N_("aged %(age)s on %(day)s: within the upper age limit of %(limit)s"), params)
@@ -352,15 +352,10 @@ def _warning_messages(course: str, other_applications: Sequence[Mapping[str, Any
         other_course = other.get("course")
         if other_course != course and other.get("status") in LIVE_STATUSES and other_course not in courses:
             courses[str(other_course)] = str(other.get("course_title") or other_course)
-    return [
-        Message(
-            N_(
-                "another application of yours is under way (%(name)s); officers are encouraged to take one course at a time"
-            ),
-            {"name": name},
-        )
-        for name in courses.values()
-    ]
+    warning = N_(
+        "another application of yours is under way (%(name)s); officers are encouraged to take one course at a time"
+    )
+    return [Message(warning, {"name": name}) for name in courses.values()]
 
 
 def _exam_problem(proctored_exam: str) -> Message:
