@@ -24,16 +24,18 @@ from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import ValidationError
 
 from engine.form_patterns import FormValidator
-from engine.i18n import N_
+from engine.i18n import N_, Message
 from engine.rules import check_certificate, check_paid_on, check_payment_amount
 
 FORM_ERROR = "_form"
 """The errors key for problems that belong to no single field."""
 
-REQUIRED = "This field is required"
-UNKNOWN_FIELD = "Unknown field"
-REMARKS_REQUIRED = "Give your remarks: they are required when you reject or return"
-CERTIFICATE_REQUIRED = "Upload your course certificate: a grade of 50 or more with the proctored exam passed earns one"
+REQUIRED = N_("This field is required")
+UNKNOWN_FIELD = N_("Unknown field")
+REMARKS_REQUIRED = N_("Give your remarks: they are required when you reject or return")
+CERTIFICATE_REQUIRED = N_(
+    "Upload your course certificate: a grade of 50 or more with the proctored exam passed earns one"
+)
 PAID_ON_IN_FUTURE = N_("The date of payment cannot be in the future (the date in India today)")
 AMOUNT_DIFFERS_CONFIRM = N_(
     "The rupees differ by more than 2 per cent from the USD claimed × the exchange rate: correct the amount "
@@ -49,9 +51,9 @@ _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 # Patterns mean nothing to an officer; each one used in forms/ gets a sentence instead.
 _PATTERN_MESSAGES: Mapping[str, str] = {
-    "^[0-9]{9,18}$": "Must be 9 to 18 digits",
-    "^[A-Z]{4}0[A-Z0-9]{6}$": "IFSC is 4 letters, 0, then 6 letters or digits (e.g. SBIN0001234)",
-    "^[A-Za-z0-9-]{4,64}$": "Use 4 to 64 letters, digits or hyphens",
+    "^[0-9]{9,18}$": N_("Must be 9 to 18 digits"),
+    "^[A-Z]{4}0[A-Z0-9]{6}$": N_("IFSC is 4 letters, 0, then 6 letters or digits (e.g. SBIN0001234)"),
+    "^[A-Za-z0-9-]{4,64}$": N_("Use 4 to 64 letters, digits or hyphens"),
 }
 
 _DECISIONS_NEEDING_REMARKS = ("reject", "return")
@@ -233,7 +235,7 @@ def _describe(
             if name not in properties:
                 yield name, UNKNOWN_FIELD
     else:
-        yield FORM_ERROR, "These fields do not fit together; check the form"
+        yield FORM_ERROR, N_("These fields do not fit together; check the form")
 
 
 def _field_message(prop: Mapping[str, Any], keyword: str) -> str:
@@ -241,23 +243,25 @@ def _field_message(prop: Mapping[str, Any], keyword: str) -> str:
     failed: "Enter a number between 0 and 100" helps whether the value was -1 or "abc".
     """
     if prop.get("const") is True or keyword == "const":
-        return "Tick the box to confirm"
+        return N_("Tick the box to confirm")
     if "enum" in prop:
-        return "Choose one of: " + ", ".join(str(option) for option in prop["enum"])
+        return Message(
+            N_("Choose one of: %(options)s"), {"options": ", ".join(str(option) for option in prop["enum"])}
+        ).text()
     kind = prop.get("type")
     if kind in ("number", "integer"):
         return _range_message(prop)
     if kind == "string":
         if prop.get("format") == "date":
-            return "Enter a real date as YYYY-MM-DD"
+            return N_("Enter a real date as YYYY-MM-DD")
         if "pattern" in prop:
-            return _PATTERN_MESSAGES.get(prop["pattern"], "Not in the expected form")
+            return _PATTERN_MESSAGES.get(prop["pattern"], N_("Not in the expected form"))
         if keyword == "maxLength":
-            return f"Use at most {prop['maxLength']} characters"
-        return "Enter text"
+            return Message(N_("Use at most %(count)s characters"), {"count": prop["maxLength"]}).text()
+        return N_("Enter text")
     if kind == "boolean":
-        return "Choose yes or no"
-    return "This value is not valid here"
+        return N_("Choose yes or no")
+    return N_("This value is not valid here")
 
 
 def _range_message(prop: Mapping[str, Any]) -> str:
@@ -265,15 +269,20 @@ def _range_message(prop: Mapping[str, Any]) -> str:
     above = prop.get("exclusiveMinimum")
     high = prop.get("maximum")
     if low is not None and high is not None:
-        return f"Enter a number between {_number(low)} and {_number(high)}"
-    parts = []
+        return Message(
+            N_("Enter a number between %(low)s and %(high)s"), {"low": _number(low), "high": _number(high)}
+        ).text()
+    if above is not None and high is not None:
+        return Message(
+            N_("Enter a number more than %(low)s and at most %(high)s"), {"low": _number(above), "high": _number(high)}
+        ).text()
     if above is not None:
-        parts.append(f"more than {_number(above)}")
-    elif low is not None:
-        parts.append(f"of at least {_number(low)}")
+        return Message(N_("Enter a number more than %(low)s"), {"low": _number(above)}).text()
+    if low is not None:
+        return Message(N_("Enter a number of at least %(low)s"), {"low": _number(low)}).text()
     if high is not None:
-        parts.append(f"at most {_number(high)}")
-    return " ".join(["Enter a number", " and ".join(parts)]).strip()
+        return Message(N_("Enter a number at most %(high)s"), {"high": _number(high)}).text()
+    return N_("Enter a number")
 
 
 def _non_finite_numbers(submitted: Mapping[str, Any], properties: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
@@ -356,7 +365,10 @@ def _payment_errors(
 
 
 def _over_cap_message(cap: Any) -> str:
-    return f"Enter an amount of at most USD {cap:,.2f}, the reimbursement limit for this course run"
+    return Message(
+        N_("Enter an amount of at most USD %(cap)s, the reimbursement limit for this course run"),
+        {"cap": f"{cap:,.2f}"},
+    ).text()
 
 
 def _in_form_order(errors: Mapping[str, str], properties: Mapping[str, Any]) -> dict[str, str]:

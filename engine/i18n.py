@@ -61,3 +61,36 @@ class Message:
             for name, item in (value.get("params") or {}).items()
         }
         return cls(str(value["msgid"]), params)
+
+    def text(self) -> Text:
+        """The English text as a `str` that keeps this Message (see `Text`)."""
+        return Text(self)
+
+
+class Text(str):
+    """An English text (a plain `str` to every caller: the API, logs, stored data) that
+    keeps the Message it came from, so the web layer can show it in the reader's language.
+    Any `str` operation (joining, slicing) gives a plain `str` and drops the Message."""
+
+    message: Message
+
+    def __new__(cls, message: Message) -> Text:
+        value = super().__new__(cls, message.english())
+        value.message = message
+        return value
+
+
+SEPARATOR = N_("%(first)s; %(rest)s")
+"""Two texts one after the other, separated by a semicolon (joined())."""
+AND = N_("%(first)s and %(rest)s")
+"""Two texts joined by "and" (joined(..., AND))."""
+
+
+def joined(parts: list[Message], pattern: str = SEPARATOR) -> Message:
+    """One Message of `parts` in order, each pair put together with `pattern` (a msgid with
+    `%(first)s` and `%(rest)s`). Raises ValueError for no parts."""
+    if not parts:
+        raise ValueError("nothing to join")
+    if len(parts) == 1:
+        return parts[0]
+    return Message(pattern, {"first": parts[0], "rest": joined(parts[1:], pattern)})

@@ -49,6 +49,10 @@ from engine.guards import (
 from engine.sandbox_errors import BudgetExceeded, SandboxError
 
 MAX_INSTRUCTIONS_LENGTH = 20_000
+HINDI_INSTRUCTIONS = "instructionsForEndUser_hi"
+"""The user task property (spiffworkflow:property) that holds the instructions in Hindi: a
+template like instructionsForEndUser, rendered the same way; pages in Hindi show it."""
+
 MAX_JSON_INDENT = 16
 INSTRUCTIONS_PLACEHOLDER = "The instructions for this task could not be shown. Open the application to see its details."
 TEMPLATE_FORMATTING = "text formatting (%, .format, |format) is not allowed in instructions; join text with ~"

@@ -19,7 +19,7 @@ from datetime import date, datetime
 from typing import Any
 
 from engine import amounts
-from engine.i18n import N_
+from engine.i18n import AND, N_, Message, joined
 from engine.statuses import LIVE_STATUSES, STATUS_LABELS
 
 SERVICES: Mapping[str, str] = {
@@ -33,6 +33,20 @@ SERVICES: Mapping[str, str] = {
     "OTHER": N_("Other service"),
 }
 """Service codes of API.md and the names people read; OTHER is accepted at registration."""
+
+SERVICE_NAMES_HI: Mapping[str, str] = {
+    "IAS": "भारतीय प्रशासनिक सेवा",
+    "IPS": "भारतीय पुलिस सेवा",
+    "IFoS": "भारतीय वन सेवा",
+    "CCS_A": "समूह 'क' केंद्रीय सिविल सेवा",
+    "CSS_A": "केंद्रीय सचिवालय सेवा (समूह 'क')",
+    "CSSS_A": "केंद्रीय सचिवालय आशुलिपिक सेवा (समूह 'क')",
+    "SCS": "राज्य प्रशासनिक/सिविल सेवा",
+    "OTHER": "अन्य सेवा",
+}
+"""The services' names in Hindi, for the texts a process writes in both languages (its
+notifications and instructions): a process has no catalogue. The same as the Hindi
+catalogue's (a test compares them)."""
 
 ELIGIBLE_SERVICES: tuple[str, ...] = (
     "IAS",
@@ -60,10 +74,21 @@ class RuleResult:
     rule: str
     passed: bool
     reason: str
+    """The sentence in English; an engine.i18n.Text (keeping its Message) when built by `_result`."""
 
     def as_dict(self) -> dict[str, Any]:
-        """The JSON-friendly form stored in task data and returned by the API."""
-        return {"rule": self.rule, "passed": self.passed, "reason": self.reason}
+        """The JSON-friendly form stored in task data and returned by the API: `reason` in
+        English and, when known, `reason_message` (engine.i18n.Message.to_json) for pages
+        that show it in the reader's language."""
+        result: dict[str, Any] = {"rule": self.rule, "passed": self.passed, "reason": str(self.reason)}
+        message = getattr(self.reason, "message", None)
+        if isinstance(message, Message):
+            result["reason_message"] = message.to_json()
+        return result
+
+
+def _result(rule: str, passed: bool, message: Message) -> RuleResult:
+    return RuleResult(rule, passed, message.text())
 
 
 def check_service(service: str) -> RuleResult:
@@ -72,20 +97,18 @@ def check_service(service: str) -> RuleResult:
     The reason names services by name, never by code (people read it).
     """
     if service in ELIGIBLE_SERVICES:
-        return RuleResult(
-            "service",
-            True,
-            f"{SERVICES[service]} is an eligible service",
+        return _result(
+            "service", True, Message(N_("%(service)s is an eligible service"), {"service": _service(service)})
         )
     if service in SERVICES:
-        refusal = f"{SERVICES[service]} is not an eligible service"
+        refusal = Message(N_("%(service)s is not an eligible service"), {"service": _service(service)})
     else:
-        refusal = f"'{service}' is not a recognised service"
-    eligible = "; ".join(SERVICES[code] for code in ELIGIBLE_SERVICES)
-    return RuleResult(
+        refusal = Message(N_("'%(service)s' is not a recognised service"), {"service": service})
+    eligible = joined([_service(code) for code in ELIGIBLE_SERVICES])
+    return _result(
         "service",
         False,
-        f"{refusal}; the programme is open to: {eligible}",
+        Message(N_("%(refusal)s; the programme is open to: %(eligible)s"), {"refusal": refusal, "eligible": eligible}),
     )
 
 
@@ -98,13 +121,16 @@ def check_length_of_service(date_of_joining: date, run_starts_on: date) -> RuleR
     """
     year = date_of_joining.year
     eligible_from = date(year + 2, 12, 31)
-    rule = f"joined {year}: eligible for runs starting {_show(eligible_from)} or later"
+    rule = Message(
+        N_("joined %(year)s: eligible for runs starting %(day)s or later"),
+        {"year": str(year), "day": _show(eligible_from)},
+    )
     if run_starts_on >= eligible_from:
-        return RuleResult("length_of_service", True, rule)
-    return RuleResult(
+        return _result("length_of_service", True, rule)
+    return _result(
         "length_of_service",
         False,
-        f"{rule}; this run starts {_show(run_starts_on)}",
+        Message(N_("%(rule)s; this run starts %(day)s"), {"rule": rule, "day": _show(run_starts_on)}),
     )
 
 
@@ -121,17 +147,12 @@ def check_age(
     """
     on = date(run_starts_on.year, 7, 1)
     age = completed_years(date_of_birth, on)
+    params: dict[str, str | int | float | Message] = {"age": age, "day": _show(on), "limit": upper_age_limit}
     if age <= upper_age_limit:
-        return RuleResult(
-            "age",
-            True,
-            f"aged {age} on {_show(on)}: within the upper age limit of {upper_age_limit}",
+        return _result(
+            "age", True, Message(N_("aged %(age)s on %(day)s: within the upper age limit of %(limit)s"), params)
         )
-    return RuleResult(
-        "age",
-        False,
-        f"aged {age} on {_show(on)}: over the upper age limit of {upper_age_limit}",
-    )
+    return _result("age", False, Message(N_("aged %(age)s on %(day)s: over the upper age limit of %(limit)s"), params))
 
 
 def completed_years(date_of_birth: date, on: date) -> int:
@@ -147,16 +168,15 @@ def completed_years(date_of_birth: date, on: date) -> int:
 
 def check_timeliness(applied_on: date, registration_closes_on: date) -> RuleResult:
     """Pass when the application is made on or before the run's registration last date."""
+    params = {"applied": _show(applied_on), "last": _show(registration_closes_on)}
     if applied_on <= registration_closes_on:
-        return RuleResult(
+        return _result(
             "timeliness",
             True,
-            f"applied {_show(applied_on)}, on or before the registration last date {_show(registration_closes_on)}",
+            Message(N_("applied %(applied)s, on or before the registration last date %(last)s"), params),
         )
-    return RuleResult(
-        "timeliness",
-        False,
-        f"applied {_show(applied_on)}, after the registration last date {_show(registration_closes_on)}",
+    return _result(
+        "timeliness", False, Message(N_("applied %(applied)s, after the registration last date %(last)s"), params)
     )
 
 
@@ -170,20 +190,25 @@ def check_no_duplicates(
     course by `title` when given (people read it), else by its code.
     """
     name = title or course
-    problems: list[str] = []
+    problems: list[Message] = []
     for other in other_applications:
         if other.get("course") != course:
             continue
         if other.get("certified"):
-            problems.append(f"you have already earned the certificate for {name}")
+            problems.append(Message(N_("you have already earned the certificate for %(name)s"), {"name": name}))
         elif other.get("status") in LIVE_STATUSES:
-            problems.append(f"your application for {name} is still under way ({_readable_status(other.get('status'))})")
+            problems.append(
+                Message(
+                    N_("your application for %(name)s is still under way (%(status)s)"),
+                    {"name": name, "status": _readable_status(other.get("status"))},
+                )
+            )
     if problems:
-        return RuleResult("no_duplicates", False, "; ".join(problems))
-    return RuleResult(
+        return _result("no_duplicates", False, joined(problems))
+    return _result(
         "no_duplicates",
         True,
-        f"no other application of yours for {name} is under way or certified",
+        Message(N_("no other application of yours for %(name)s is under way or certified"), {"name": name}),
     )
 
 
@@ -212,9 +237,10 @@ def check_eligibility(
     ]
     return {
         "eligible": all(check.passed for check in checks),
-        "reasons": [check.reason for check in checks if not check.passed],
+        "reasons": [str(check.reason) for check in checks if not check.passed],
         "checks": [check.as_dict() for check in checks],
         "warnings": _one_course_at_a_time_warnings(course, other_applications),
+        "warning_messages": [message.to_json() for message in _warning_messages(course, other_applications)],
     }
 
 
@@ -226,19 +252,20 @@ def check_certificate(final_grade: float, proctored_exam: str) -> dict[str, Any]
     """
     grade_ok = final_grade >= MINIMUM_CERTIFICATE_GRADE
     exam_ok = proctored_exam == "passed"
-    grade = f"final grade {_number(final_grade)}%"
-    minimum = f"{_number(MINIMUM_CERTIFICATE_GRADE)}%"
+    params = {"grade": _number(final_grade), "minimum": _number(MINIMUM_CERTIFICATE_GRADE)}
     if grade_ok and exam_ok:
-        return {
-            "passed": True,
-            "reason": f"{grade} ({minimum} or more) and the proctored exam passed: certificate earned",
-        }
+        message = Message(
+            N_("final grade %(grade)s%% (%(minimum)s%% or more) and the proctored exam passed: certificate earned"),
+            params,
+        )
+        return {"passed": True, "reason": message.english()}
     problems = []
     if not grade_ok:
-        problems.append(f"{grade} is below {minimum}")
+        problems.append(Message(N_("final grade %(grade)s%% is below %(minimum)s%%"), params))
     if not exam_ok:
         problems.append(_exam_problem(proctored_exam))
-    return {"passed": False, "reason": " and ".join(problems) + ": no certificate"}
+    message = Message(N_("%(problems)s: no certificate"), {"problems": joined(problems, AND)})
+    return {"passed": False, "reason": message.english()}
 
 
 def check_claim(amount_paid_usd: float, cap_usd: float, already_reimbursed_for_course: bool) -> RuleResult:
@@ -247,21 +274,27 @@ def check_claim(amount_paid_usd: float, cap_usd: float, already_reimbursed_for_c
     The cap is an argument because DoPT sets it per run (USD 100 by default; the fee rose
     to USD 175 in 2022 while reimbursement did not).
     """
-    problems = []
+    problems: list[Message] = []
     if not math.isfinite(amount_paid_usd) or amount_paid_usd <= 0:
-        problems.append("the amount paid must be more than USD 0")
+        problems.append(Message(N_("the amount paid must be more than USD 0")))
     elif amount_paid_usd > cap_usd:
         problems.append(
-            f"{_usd(amount_paid_usd)} is more than the reimbursement limit of {_usd(cap_usd)} for this course run"
+            Message(
+                N_("%(amount)s is more than the reimbursement limit of %(cap)s for this course run"),
+                {"amount": _usd(amount_paid_usd), "cap": _usd(cap_usd)},
+            )
         )
     if already_reimbursed_for_course:
-        problems.append("the fee for this course has already been reimbursed to you")
+        problems.append(Message(N_("the fee for this course has already been reimbursed to you")))
     if problems:
-        return RuleResult("claim", False, "; ".join(problems))
-    return RuleResult(
+        return _result("claim", False, joined(problems))
+    return _result(
         "claim",
         True,
-        f"{_usd(amount_paid_usd)} claimed, within the reimbursement limit of {_usd(cap_usd)}",
+        Message(
+            N_("%(amount)s claimed, within the reimbursement limit of %(cap)s"),
+            {"amount": _usd(amount_paid_usd), "cap": _usd(cap_usd)},
+        ),
     )
 
 
@@ -289,11 +322,29 @@ def check_paid_on(paid_on: str | date, today: date) -> RuleResult:
     """Pass when the date of payment is not after `today` (the day in India when it is recorded)."""
     day = _as_date(paid_on)
     if day > today:
-        return RuleResult("paid_on", False, f"{_show(day)} is in the future (today is {_show(today)})")
-    return RuleResult("paid_on", True, f"paid on {_show(day)}")
+        return _result(
+            "paid_on",
+            False,
+            Message(N_("%(day)s is in the future (today is %(today)s)"), {"day": _show(day), "today": _show(today)}),
+        )
+    return _result("paid_on", True, Message(N_("paid on %(day)s"), {"day": _show(day)}))
 
 
 def _one_course_at_a_time_warnings(course: str, other_applications: Sequence[Mapping[str, Any]]) -> list[str]:
+    """The warnings in English (see _warning_messages)."""
+    return [message.english() for message in _warning_messages(course, other_applications)]
+
+
+def warning_messages(result: Mapping[str, Any]) -> list[Message]:
+    """The warnings of a `check_eligibility` result as Messages, from its stored
+    `warning_messages` (JSON) when there, else the English texts as they are."""
+    stored = result.get("warning_messages")
+    if isinstance(stored, list) and stored:
+        return [Message.from_json(item) for item in stored]
+    return [Message(str(text).replace("%", "%%")) for text in result.get("warnings") or []]
+
+
+def _warning_messages(course: str, other_applications: Sequence[Mapping[str, Any]]) -> list[Message]:
     """One warning per other course with a live application, in the order given, naming the
     course by its title where the application carries one."""
     courses: dict[str, str] = {}
@@ -301,18 +352,25 @@ def _one_course_at_a_time_warnings(course: str, other_applications: Sequence[Map
         other_course = other.get("course")
         if other_course != course and other.get("status") in LIVE_STATUSES and other_course not in courses:
             courses[str(other_course)] = str(other.get("course_title") or other_course)
-    return [
-        f"another application of yours is under way ({name}); officers are encouraged to take one course at a time"
-        for name in courses.values()
-    ]
+    warning = N_(
+        "another application of yours is under way (%(name)s); officers are encouraged to take one course at a time"
+    )
+    return [Message(warning, {"name": name}) for name in courses.values()]
 
 
-def _exam_problem(proctored_exam: str) -> str:
+def _exam_problem(proctored_exam: str) -> Message:
     if proctored_exam == "failed":
-        return "the proctored exam was not passed (failed)"
+        return Message(N_("the proctored exam was not passed (failed)"))
     if proctored_exam == "absent":
-        return "the proctored exam was not taken (absent)"
-    return f"the proctored exam result '{proctored_exam}' is not one of {', '.join(EXAM_RESULTS)}"
+        return Message(N_("the proctored exam was not taken (absent)"))
+    return Message(
+        N_("the proctored exam result '%(result)s' is not one of %(results)s"),
+        {"result": proctored_exam, "results": ", ".join(EXAM_RESULTS)},
+    )
+
+
+def _service(code: str) -> Message:
+    return Message(SERVICES[code])
 
 
 def _as_date(value: str | date) -> date:
@@ -338,6 +396,5 @@ def _usd(amount: float) -> str:
     return amounts.usd(amount)
 
 
-def _readable_status(status: Any) -> str:
-    label = STATUS_LABELS.get(str(status)) or str(status).replace("_", " ")
-    return label[:1].lower() + label[1:]
+def _readable_status(status: Any) -> Message:
+    return Message(STATUS_LABELS.get(str(status)) or str(status).replace("_", " "))

@@ -28,7 +28,13 @@ from engine.errors import Conflict, StepFailed
 from engine.form_versions import schemas_by_sha
 from engine.host import ScriptHost
 from engine.incidents import record_failure, resolve_settled
-from engine.instructions import INSTRUCTIONS_PLACEHOLDER, InstructionsFailed, TemplateFailure, render_instructions
+from engine.instructions import (
+    HINDI_INSTRUCTIONS,
+    INSTRUCTIONS_PLACEHOLDER,
+    InstructionsFailed,
+    TemplateFailure,
+    render_instructions,
+)
 from engine.lanes import LANE_ROLES
 from engine.models import Application, AuditEntry, HumanTask, ProcessInstance
 from engine.notices import Notice
@@ -354,6 +360,8 @@ def _describe_row(row: HumanTask, task: Any, application: Application, bundle: S
     row.form_file = task_properties(task).get("formJsonSchemaFilename")
     row.form_sha256 = bundle.forms.get(task.workflow.spec.name, {}).get(row.form_file or "")
     row.instructions = _instructions(task)
+    hindi = task_properties(task).get(HINDI_INSTRUCTIONS)
+    row.instructions_hi = _instructions(task, hindi) if hindi else None
     row.summary = task_summary(task)
     row.due_at = boundary_deadline(task)
 
@@ -427,13 +435,15 @@ def preview_instructions(template: str, data: Mapping[str, Any]) -> str | None:
     return shown
 
 
-def _instructions(task: Any) -> str | None:
-    """The task's instructions, rendered; a template that fails gives the placeholder.
+def _instructions(task: Any, template: str | None = None) -> str | None:
+    """The task's instructions (`template`, else its instructionsForEndUser), rendered; a
+    template that fails gives the placeholder.
 
     The failure is added to the step's SandboxedEnvironment.template_failures, so that
     the step can record it; the task opens all the same.
     """
-    template = (getattr(task.task_spec, "extensions", None) or {}).get("instructionsForEndUser")
+    if template is None:
+        template = (getattr(task.task_spec, "extensions", None) or {}).get("instructionsForEndUser")
     if not template:
         return None
     try:

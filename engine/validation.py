@@ -13,6 +13,7 @@ from typing import Any
 
 from lxml import etree
 
+from engine.instructions import HINDI_INSTRUCTIONS
 from engine.instructions_check import check_instructions
 from engine.lanes import LANE_ROLES
 from engine.loop_checks import check_joins_on_loops
@@ -159,6 +160,8 @@ def check_static(process: etree._Element) -> list[str]:
             problems.extend(_check_code(element, compile_expression))
         elif name == "instructionsForEndUser" and element.text:
             problems.extend(f"{_owner_id(element)}: {problem}" for problem in check_instructions(element.text))
+        elif name == "property" and element.get("name") == HINDI_INSTRUCTIONS and element.get("value"):
+            problems.extend(f"{_owner_id(element)}: {problem}" for problem in check_instructions(element.get("value")))
     problems.extend(check_joins_on_loops(process))
     return problems
 

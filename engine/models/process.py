@@ -129,6 +129,9 @@ class HumanTask(Base):
     form_file: Mapped[str | None] = mapped_column(String(255), nullable=True)
     form_sha256: Mapped[str | None] = mapped_column(ForeignKey("forms.sha256"), nullable=True)
     instructions: Mapped[str | None] = mapped_column(Text, nullable=True)
+    instructions_hi: Mapped[str | None] = mapped_column(Text, nullable=True)
+    """The instructions in Hindi, from the task's `instructionsForEndUser_hi` property; None
+    when the diagram gives none (pages in Hindi then show `instructions`)."""
     prefill: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
     summary: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
     state: Mapped[str] = mapped_column(String(16), default="open")

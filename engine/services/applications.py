@@ -13,7 +13,7 @@ from engine.access import can_see_application
 from engine.errors import Conflict, Forbidden, Invalid, NotFound, StepFailed
 from engine.incidents import open_incidents, record_failure, resolve
 from engine.models import CCA, Application, AuditEntry, CourseRun, User
-from engine.rules import SERVICES
+from engine.rules import SERVICE_NAMES_HI, SERVICES
 from engine.services.reference import run_summary
 from engine.statuses import SUBMITTED, is_final
 from engine.steps import cancel, lock_instance, start_process
@@ -159,6 +159,7 @@ def start_data(session: Session, application: Application) -> dict[str, Any]:
             "service": officer.service,
             # Texts people read name the service, never its code.
             "service_name": SERVICES.get(officer.service, officer.service),
+            "service_name_hi": SERVICE_NAMES_HI.get(officer.service, officer.service),
             "cca": application.cca_code,
             "cca_name": cca.name if cca else application.cca_code,
             "designation": officer.designation,

@@ -27,11 +27,12 @@ from engine.access import can_operate, can_repair
 from engine.bpmn.bundle import SpecBundle
 from engine.definitions import bundle_for_migration
 from engine.errors import Conflict, Forbidden, Invalid, NotFound, StepFailed
+from engine.i18n import N_, Message
 from engine.incidents import open_incidents, resolve
 from engine.migration import MigrationResult, migrate
 from engine.models import Application, AuditEntry, HumanTask, ProcessDefinition, ProcessInstance, User
 from engine.runtime import current_data
-from engine.statuses import CANCELLED, is_final
+from engine.statuses import CANCELLED, is_final, status_label
 from engine.steps import cancel, load, lock_instance, save_repaired
 
 MAX_REASON = 500
@@ -54,9 +55,12 @@ def checked_reason(reason: Any, required: bool = True) -> str:
     if reason is None and not required:
         return ""
     if not isinstance(reason, str) or not reason.strip():
-        raise Invalid("Give a reason", {"reason": "Say why (it goes into the application's history)"})
+        raise Invalid(N_("Give a reason"), {"reason": N_("Say why (it goes into the application's history)")})
     if len(reason) > MAX_REASON:
-        raise Invalid("The reason is too long", {"reason": f"At most {MAX_REASON} characters"})
+        raise Invalid(
+            N_("The reason is too long"),
+            {"reason": Message(N_("At most %(count)s characters"), {"count": MAX_REASON}).text()},
+        )
     return reason.strip()
 
 
@@ -69,10 +73,10 @@ def _application(session: Session, application_id: int) -> Application:
 
 def _live_instance(session: Session, application: Application) -> ProcessInstance:
     if application.instance_id is None:
-        raise Conflict("the process of this application has not started; retry its incident to start it")
+        raise Conflict(N_("the process of this application has not started; retry its incident to start it"))
     instance = lock_instance(session, application.instance_id)
     if instance.status not in ("running", "suspended"):
-        raise Conflict(f"the process of this application is {instance.status}")
+        raise Conflict(_process_is(instance.status))
     return instance
 
 
@@ -237,10 +241,10 @@ def preview_migration(
         raise Forbidden("Only process owners may move an application to another version")
     application = _application(session, application_id)
     if application.instance_id is None:
-        raise Conflict("the process of this application has not started; retry its incident to start it")
+        raise Conflict(N_("the process of this application has not started; retry its incident to start it"))
     instance = session.get(ProcessInstance, application.instance_id)
     if instance is None or instance.status not in ("running", "suspended"):
-        raise Conflict(f"the process of this application is {instance.status if instance else 'gone'}")
+        raise Conflict(_process_is(instance.status if instance else "gone"))
     target, label = _target(session, instance, body)
     workflow = load(session, instance, application, user.username, now)
     result = _migrated(workflow, target, now, label)
@@ -256,9 +260,9 @@ def _target(session: Session, instance: ProcessInstance, body: dict[str, Any]) -
     process = body.get("process", instance.process_key)
     version = body.get("version")
     if not isinstance(process, str) or not process:
-        raise Invalid("Name the process", {"process": "A process key, e.g. cadre_approval"})
+        raise Invalid(N_("Name the process"), {"process": N_("A process key, e.g. cadre_approval")})
     if isinstance(version, bool) or not isinstance(version, int) or version < 1:
-        raise Invalid("Give the version", {"version": "A version number (1, 2, ...)"})
+        raise Invalid(N_("Give the version"), {"version": N_("A version number (1, 2, ...)")})
     label = f"version {version} of {process}"
     try:
         target = bundle_for_migration(session, instance.process_key, instance.bundle, process, version)
@@ -316,7 +320,9 @@ def cancel_application(session: Session, user: User, application_id: int, reason
     why = checked_reason(reason)
     application = _application(session, application_id)
     if is_final(application.status):
-        raise Conflict(f"the application is already {application.status}")
+        raise Conflict(
+            Message(N_("the application is already %(status)s"), {"status": status_label(application.status)}).text()
+        )
     if application.instance_id is not None:
         instance = _live_instance(session, application)
         cancel(session, instance, application, user.username, now)
@@ -336,9 +342,9 @@ def _hold(session: Session, user: User, application_id: int, reason: Any, now: d
     application = _application(session, application_id)
     instance = _live_instance(session, application)
     if suspend and instance.status == "suspended":
-        raise Conflict("the application is already suspended")
+        raise Conflict(N_("the application is already suspended"))
     if not suspend and instance.status != "suspended":
-        raise Conflict("the application is not suspended")
+        raise Conflict(N_("the application is not suspended"))
     instance.status = "suspended" if suspend else "running"
     instance.updated_at = now
     rows = session.scalars(select(HumanTask).where(HumanTask.instance_id == instance.id, HumanTask.state == "open"))
@@ -347,3 +353,20 @@ def _hold(session: Session, user: User, application_id: int, reason: Any, now: d
     _audit(session, user, application, "suspended" if suspend else "resumed", now, {"reason": why})
     session.flush()
     return application
+
+
+INSTANCE_STATES = {
+    "running": N_("running"),
+    "suspended": N_("suspended"),
+    "completed": N_("completed"),
+    "error": N_("stopped by an error"),
+    "cancelled": N_("cancelled"),
+    "gone": N_("gone"),
+}
+"""The states of a process instance, in words (a refusal names the one it met)."""
+
+
+def _process_is(state: str) -> str:
+    """'the process of this application is <state>', keeping its Message (engine.i18n.Text)."""
+    word = Message(INSTANCE_STATES[state]) if state in INSTANCE_STATES else state
+    return Message(N_("the process of this application is %(state)s"), {"state": word}).text()

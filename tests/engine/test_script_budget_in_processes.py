@@ -181,7 +181,8 @@ def test_failing_instructions_show_a_placeholder_and_leave_an_incident_until_the
     db: Database, settings: Settings
 ) -> None:
     xml = (settings.processes_dir / "cadre_approval.bpmn").read_text(encoding="utf-8")
-    broken = xml.replace("{{ officer.full_name }} ({{ officer.designation }}", "{{ officer.full_name / 0 }} (", 1)
+    english = "<spiffworkflow:instructionsForEndUser>{{ officer.full_name }} ({{ officer.designation }}"
+    broken = xml.replace(english, "<spiffworkflow:instructionsForEndUser>{{ officer.full_name / 0 }} (", 1)
     assert broken != xml
     with db.sessions() as session, session.begin():
         deploy(session, broken.encode(), "owner", settings.forms_dir)
@@ -201,6 +202,29 @@ def test_failing_instructions_show_a_placeholder_and_leave_an_incident_until_the
 
     with db.sessions() as session:
         assert session.get(Incident, incident.id).resolved_at is not None
+
+
+def test_a_user_task_opens_with_its_instructions_in_hindi_too(db: Database, settings: Settings) -> None:
+    flow = Flow(db, settings)
+    application_id = flow.apply(flow.officer())
+
+    with db.sessions() as session:
+        task = session.scalars(select(HumanTask).where(HumanTask.application_id == application_id)).one()
+    assert task.instructions is not None and "has applied for The Challenges of Global Poverty" in task.instructions
+    assert task.instructions_hi is not None
+    assert "ने The Challenges of Global Poverty के लिए आवेदन किया है" in task.instructions_hi
+    assert "राज्य प्रशासनिक/सिविल सेवा" in task.instructions_hi or "भारतीय" in task.instructions_hi
+
+
+def test_instructions_in_hindi_are_checked_at_deploy_like_the_english(settings: Settings) -> None:
+    xml = (settings.processes_dir / "cadre_approval.bpmn").read_text(encoding="utf-8")
+    hindi = 'name="instructionsForEndUser_hi" value="{{ officer.full_name }}'
+    broken = xml.replace(hindi, 'name="instructionsForEndUser_hi" value="{{ officer.full_name | no_such_filter }}', 1)
+    assert broken != xml
+
+    problems = _refusals(broken.encode())
+
+    assert any(problem.startswith("cca_approval:") and "no_such_filter" in problem for problem in problems), problems
 
 
 def test_a_runaway_timer_step_is_recorded_and_the_worker_goes_on(db: Database, settings: Settings) -> None:

@@ -78,6 +78,8 @@ def test_hindi_speaking_officers_coupon_mail_is_in_hindi(
     text = text_of(mail)
     assert "CGP-2027-0001" in text and "आपका कूपन कोड CGP-2027-0001 है" in text
     assert "साइट पर खोलें" in text and "Open it on the site" not in text
+    html = html_of(mail)
+    assert 'lang="hi"' in html and "आपका कूपन कोड CGP-2027-0001 है" in html and "Open it on the site" not in html
     assert mail["Content-Language"] == "hi"
 
 

@@ -212,7 +212,7 @@ def test_live_application_for_another_course_is_no_duplicate() -> None:
 
 def test_duplicate_reason_names_the_course_and_the_status_in_words() -> None:
     result = check_no_duplicates("CGP", [application(id=12, status="awaiting_coupon")], "Global Poverty")
-    assert result.reason == "your application for Global Poverty is still under way (waiting for the coupon code)"
+    assert result.reason == "your application for Global Poverty is still under way (Waiting for the coupon code)"
 
 
 def test_certificate_reason_names_the_course_by_its_title() -> None:

@@ -9,8 +9,10 @@ keeps ISO dates; only pages use these.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
 from babel.dates import format_date, format_datetime
 from babel.numbers import format_currency, format_decimal
@@ -19,6 +21,7 @@ from flask_babel import get_locale, get_timezone
 from flask_babel import gettext as _
 
 from engine.models import CourseRun
+from engine.rules import warning_messages
 from webapp.ui import labels
 from webapp.ui.i18n import data_text, render
 
@@ -113,10 +116,26 @@ def init_app(app: Flask) -> None:
         message=render,
         month=month,
         data_text=data_text,
+        reason=rule_reason,
     )
     app.jinja_env.globals.update(
         status_tone=labels.status_tone,
         status_explanation=labels.status_explanation,
         history_line=labels.history_line,
         held_up_text=labels.held_up_text,
+        eligibility_warnings=eligibility_warnings,
     )
+
+
+def rule_reason(check: Mapping[str, Any]) -> str:
+    """A rule's reason (engine.rules.RuleResult.as_dict) in the reader's language: its
+    `reason_message` when stored, else the English `reason` as it is."""
+    stored = check.get("reason_message")
+    if isinstance(stored, Mapping):
+        return render(stored)
+    return str(check.get("reason") or "")
+
+
+def eligibility_warnings(result: Mapping[str, Any]) -> list[str]:
+    """The warnings of an eligibility result (engine.rules.check_eligibility) in the reader's language."""
+    return [render(message) for message in warning_messages(result)]

@@ -15,7 +15,7 @@ from flask import Flask, request
 from flask import session as cookie
 from flask_babel import Babel, get_locale, get_translations
 
-from engine.i18n import Message
+from engine.i18n import Message, Text
 from engine.models import User
 from webapp.ui.identity import LANGUAGE_KEY, current_user
 
@@ -59,7 +59,10 @@ def choose_language(code: str, user: User | None) -> None:
 
 
 def engine_text(text: str) -> str:
-    """A fixed text from the engine (marked there with N_), in the reader's language."""
+    """A text from the engine (marked there with N_, or an engine.i18n.Text keeping its
+    Message), in the reader's language."""
+    if isinstance(text, Text):
+        return render(text.message)
     return data_text(text)
 
 

@@ -18,12 +18,14 @@ from typing import Any
 from webapp.ui.fields import Field, Option
 from webapp.ui.formatting import DAY_FORMAT
 from webapp.ui.forms import read_day
+from webapp.ui.i18n import data_text
 
 CHECKED = ("true", "on", "yes", "1")
 
 
 def schema_fields(schema: Mapping[str, Any]) -> list[Field]:
-    """One Field per schema property, in the schema's order.
+    """One Field per schema property, in the schema's order, its texts in the reader's
+    language where the catalogue has them (engine.form_texts extracts them).
 
     A field is marked required when the schema requires it, or its `else` does (required
     unless the form's `if` holds: the claim form's fields, unless the officer asks to
@@ -38,13 +40,15 @@ def _field(name: str, prop: Mapping[str, Any], required: bool) -> Field:
     options: tuple[Option, ...] = ()
     if "enum" in prop:
         names = prop.get("enumNames") or prop["enum"]
-        options = tuple(Option(str(value), str(label)) for value, label in zip(prop["enum"], names, strict=False))
+        options = tuple(
+            Option(str(value), data_text(str(label))) for value, label in zip(prop["enum"], names, strict=False)
+        )
     numeric = prop.get("type") in ("number", "integer")
     return Field(
         name=name,
-        label=str(prop.get("title") or name),
+        label=data_text(str(prop.get("title") or name)),
         kind=kind,
-        help=str(prop.get("description") or ""),
+        help=data_text(str(prop.get("description") or "")),
         required=required,
         options=options,
         accept=str(prop.get("x-accept") or ""),

@@ -14,6 +14,7 @@ from webapp.core.database import commit, session, settings
 from webapp.ui.fields import Field
 from webapp.ui.form_schemas.blueprint import form_schemas
 from webapp.ui.form_schemas.forms import SchemaEdit, edit_of, edited_schema, read_edit
+from webapp.ui.i18n import data_text
 from webapp.ui.identity import require_any_role, signed_in, viewer
 from webapp.ui.schema_forms import schema_fields
 
@@ -82,8 +83,8 @@ def _page(
         processes=processes,
         edit=edit,
         preview=preview,
-        preview_title=schema.get("title") or filename,
-        preview_description=schema.get("description") or "",
+        preview_title=data_text(schema.get("title")) or filename,
+        preview_description=data_text(schema.get("description")),
         problems=problems,
         can_edit=_can_edit(),
     )

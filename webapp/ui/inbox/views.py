@@ -24,7 +24,7 @@ from webapp.core.throttle import Throttled, check_upload_rate, refusal
 from webapp.ui import labels
 from webapp.ui.dossier import build_dossier
 from webapp.ui.fields import Field, bind, unplaced_errors
-from webapp.ui.i18n import engine_text
+from webapp.ui.i18n import data_text, engine_text
 from webapp.ui.identity import safe_next, signed_in, viewer
 from webapp.ui.inbox.blueprint import inbox as blueprint
 from webapp.ui.inbox.forms import ClaimForm, chosen_files, inbox_query, kept_uploads
@@ -176,8 +176,8 @@ def _task_page(
         render_template(
             "inbox/task.html",
             task=task,
-            form_title=schema.get("title") or task.title,
-            form_description=schema.get("description") or "",
+            form_title=data_text(schema.get("title")) or task.title,
+            form_description=data_text(schema.get("description")),
             fields=fields,
             problems=unplaced_errors(fields, shown),
             has_errors=bool(errors),
