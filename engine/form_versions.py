@@ -67,8 +67,6 @@ def read_form(filename: str, content: bytes) -> FormFile:
         raise ValueError("the form is nested too deeply") from error
     except ValueError as error:
         raise ValueError(f"the form is not valid JSON: {error}") from error
-    except RecursionError as error:
-        raise ValueError("the form is not valid JSON: nested too deep") from error
     if not isinstance(schema, dict):
         raise ValueError("the form must be a JSON object (a JSON Schema)")
     try:
