@@ -1,14 +1,14 @@
 """user tasks keep their instructions in Hindi too
 
 Revision ID: i9_sweep
-Revises: i11_dopt
+Revises: i8_access
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "i9_sweep"
-down_revision = "i11_dopt"
+down_revision = "i8_access"
 branch_labels = None
 depends_on = None
 
