@@ -98,11 +98,13 @@ def test_a_cookie_saved_before_signing_out_is_refused_after_it(client: FlaskClie
     assert client.get("/applications").status_code == 302
 
 
-def test_a_new_password_ends_the_other_sign_ins_but_not_this_one(app: Flask, officer: str) -> None:
+def test_a_new_password_ends_the_other_sign_ins_and_tokens_but_not_this_page(app: Flask, officer: str) -> None:
     here, elsewhere = app.test_client(), app.test_client()
     post_sign_in(here, officer, PASSWORD)
     post_sign_in(elsewhere, officer, PASSWORD)
     assert elsewhere.get("/applications").status_code == 200
+    token = elsewhere.post("/api/v1/auth/token", json={"username": officer, "password": PASSWORD}).json["token"]
+    bearer = {"Authorization": f"Bearer {token}"}
 
     changed = here.post(
         "/profile/password",
@@ -117,6 +119,7 @@ def test_a_new_password_ends_the_other_sign_ins_but_not_this_one(app: Flask, off
     assert changed.status_code == 302, changed.text
     assert here.get("/applications").status_code == 200
     assert elsewhere.get("/applications").status_code == 302
+    assert elsewhere.get("/api/v1/me", headers=bearer).status_code == 401
 
 
 def test_the_console_password_ends_old_cookies_and_tokens(

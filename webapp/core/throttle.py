@@ -27,6 +27,7 @@ If the storage cannot be reached, the failure is logged and requests are served 
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import math
 import os
@@ -108,15 +109,20 @@ def client_address() -> str:
     return request.remote_addr or "unknown"
 
 
+def _account(username: str) -> str:
+    """The username as a short key: any length or character costs the storage 32 bytes."""
+    return hashlib.sha256(username.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+
+
 def _epoch(username: str) -> str:
     try:
-        return str(limiter.storage.get(f"igot/sign-in-epoch/{username}"))
+        return str(limiter.storage.get(f"igot/sign-in-epoch/{_account(username)}"))
     except Exception:  # the storage is down: _check and _hit say so
         return "0"
 
 
 def _account_keys(username: str) -> tuple[str, ...]:
-    return ("sign-in-account", username, _epoch(username), client_address())
+    return ("sign-in-account", _account(username), _epoch(username), client_address())
 
 
 def check_sign_in(username: str) -> None:
@@ -141,7 +147,7 @@ def clear_sign_in_slowdown(username: str) -> None:
     if not limiter.enabled:
         return
     try:
-        limiter.storage.incr(f"igot/sign-in-epoch/{username}", EPOCH_LIFETIME)
+        limiter.storage.incr(f"igot/sign-in-epoch/{_account(username)}", EPOCH_LIFETIME)
     except Exception:  # the storage is down: nothing is being counted anyway
         log.exception("rate limit storage failed; the sign-in slowdown of %s not cleared", username)
 
