@@ -14,7 +14,7 @@ import threading
 import traceback
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
@@ -260,6 +260,41 @@ def note_waiting_timers(workflow: BpmnWorkflow, now: datetime) -> None:
     """
     for task in waiting_timers(workflow):
         task.internal_data.setdefault(WAITING_SINCE, now.astimezone(UTC).isoformat())
+
+
+def collapse_missed_cycles(workflow: BpmnWorkflow) -> int:
+    """Let each cycle timer that missed occurrences (the timer worker was down) fire once for
+    them all; return how many occurrences were folded into those single firings.
+
+    SpiffWorkflow fires a cycle timer once per occurrence whose moment has passed, all in one
+    round: `R/P1D` after a ten-day outage would send ten reminders at once (and `R/PT10S`
+    after a day, thousands). The rule here: the occurrences missed count as one firing, now;
+    they still count against the repetitions (`R5` fires at most five times, and its last
+    occurrence is where the diagram puts it); the next occurrence stays on the cycle's own
+    grid (start + n x period), the first one after the clock. So nothing floods, and no
+    cycle is skipped whole. Call it before `refresh_timers` (FireTimers does), under the
+    engine clock.
+    """
+    now = spiff_timer.datetime.now(UTC)
+    folded = 0
+    for task in waiting_timers(workflow):
+        if not isinstance(task.task_spec.event_definition, spiff_timer.CycleTimerEventDefinition):
+            continue
+        value = task._get_internal_data("event_value")
+        if not isinstance(value, dict) or value.get("cycles") == 0 or not value.get("duration"):
+            continue
+        due, period = _deadline(value), timedelta(seconds=float(value["duration"]))
+        if due is None or period <= timedelta(0) or due >= now:
+            continue
+        missed = -(-(now - due) // period)  # occurrences before now: due, due + period, ...
+        extra = missed - 1 if value["cycles"] < 0 else min(missed - 1, value["cycles"] - 1)
+        if extra > 0:
+            value["next"] = (due + extra * period).isoformat()
+            if value["cycles"] > 0:
+                value["cycles"] -= extra
+            task._set_internal_data(event_value=value)
+            folded += extra
+    return folded
 
 
 def next_due(workflow: BpmnWorkflow) -> datetime | None:
