@@ -161,7 +161,8 @@ def step_failures() -> Iterator[None]:
     except EngineError:
         raise
     except BaseException as error:
-        raise StepFailed(_describe(error), failing_element(error)) from error
+        element = failing_element(error)
+        raise StepFailed(_describe(error, element), element) from error
 
 
 def run_engine(workflow: BpmnWorkflow, action: Callable[[BpmnWorkflow], None], now: datetime | None) -> None:
@@ -183,13 +184,19 @@ def run_engine(workflow: BpmnWorkflow, action: Callable[[BpmnWorkflow], None], n
         raise StepFailed(f"task {errors[0].task_spec.name} failed", element_id(errors[0]))
 
 
-def _describe(error: BaseException) -> str:
+def _describe(error: BaseException, element: str | None = None) -> str:
+    """ "element: Type: message." for every failure, as SpiffWorkflow words a script's ordinary
+    errors; a BaseException (SystemExit, ...) escapes SpiffWorkflow unwrapped, so its element
+    is the one `failing_element` found."""
     task = getattr(error, "task", None)
     where = f"{element_id(task)}: " if isinstance(task, Task) else ""
     notes = "; ".join(getattr(error, "__notes__", []))
     text = str(error).strip()
     if not isinstance(error, SpiffWorkflowException):
         text = f"{type(error).__name__}: {text}" if text else type(error).__name__
+        if not isinstance(error, Exception):
+            where = where or (f"{element}: " if element else "")
+            text = text if text.endswith((".", "!", "?")) else f"{text}."
     else:
         # SpiffWorkflow joins a script error's name and text with a bare colon ("KeyError:'x'").
         text = re.sub(r"^([A-Za-z_]\w*):(?=\S)", r"\1: ", text)
