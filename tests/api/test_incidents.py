@@ -114,9 +114,19 @@ def test_a_retry_that_fails_again_is_422_and_counts_on_the_same_incident(
         "incident_id"
     ]
 
-    retried = staff["owner"].post(f"/incidents/{incident_id}/retry")
+    retried = staff["owner"].post(f"/incidents/{incident_id}/retry", {"reason": "register restored"})
 
     assert retried.status_code == 422
+    history = staff["dopt"].get(f"/applications/{application_id}").json["history"]
+    failed = [entry for entry in history if entry["action"] == "incident_retry_failed"]
+    assert [(e["actor"], e["reason"], e["task"], e["text"]) for e in failed] == [
+        (
+            "owner",
+            "register restored",
+            "record_approval",
+            "retried the step that had failed; it failed again “Record approval”",
+        )
+    ]
     assert retried.json["error"]["code"] == "step_failed"
     assert "approval_register" in retried.json["error"]["message"]
     assert (retried.json["error"]["incident"]["id"], retried.json["error"]["incident"]["count"]) == (incident_id, 2)
