@@ -206,3 +206,26 @@ def test_dopt_sees_the_forms_but_cannot_change_them(client: FlaskClient, people:
     page = client.get(FORM)
     assert page.status_code == 200 and "Change the form" not in page.text
     assert form_post(client, action="deploy", confirm="yes").status_code == 403
+
+
+def test_a_scenario_is_deleted_from_the_versions_page_after_a_confirmation(
+    client: FlaskClient, db: Database, people: None
+) -> None:
+    sign_in(client, "owner")
+    page = client.get("/processes/cadre_approval").text
+    delete = "/processes/cadre_approval/scenarios/approved/delete"
+    assert delete in page
+    assert "Deploys of cadre_approval will no longer rehearse it" in text(client.get(delete).text)
+    token = csrf_token(client, delete)
+    unconfirmed = client.post(delete, data={"csrf_token": token})
+    assert unconfirmed.status_code == 422 and "Tick the box to confirm." in unconfirmed.text
+    assert delete in client.get("/processes/cadre_approval").text
+
+    assert client.post(delete, data={"csrf_token": token, "confirm": "y"}).status_code == 302
+    assert delete not in client.get("/processes/cadre_approval").text
+    assert client.get(delete).status_code == 404
+
+    client.post("/sign-out", data={"csrf_token": csrf_token(client, "/processes")})
+    sign_in(client, "dopt")
+    assert "/scenarios/reminded_then_approved/delete" not in client.get("/processes/cadre_approval").text
+    assert client.get("/processes/cadre_approval/scenarios/reminded_then_approved/delete").status_code == 403
