@@ -119,4 +119,5 @@ def init_app(app: Flask) -> None:
         status_explanation=labels.status_explanation,
         history_line=labels.history_line,
         held_up_text=labels.held_up_text,
+        stops_nothing=labels.stops_nothing,
     )
