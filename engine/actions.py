@@ -17,7 +17,7 @@ from SpiffWorkflow.exceptions import TaskNotFoundException
 from SpiffWorkflow.task import TaskState
 
 from engine.errors import Conflict
-from engine.runtime import task_name
+from engine.runtime import collapse_missed_cycles, task_name
 
 
 class StepAction(Protocol):
@@ -76,7 +76,9 @@ class FireTimers:
         return self.kind
 
     def apply(self, workflow: BpmnWorkflow) -> None:
-        """Let every waiting timer whose deadline has passed fire (by the engine clock)."""
+        """Let every waiting timer whose deadline has passed fire (by the engine clock); a cycle
+        timer that missed several occurrences fires once for them (collapse_missed_cycles)."""
+        collapse_missed_cycles(workflow)
         workflow.refresh_timers()
 
     def to_json(self) -> dict[str, Any]:

@@ -33,7 +33,16 @@ from engine.bpmn.scenario_format import Scenario
 from engine.bpmn.scenario_store import load_scenarios
 from engine.bpmn_parser import DefinitionParser
 from engine.errors import Conflict, DeployRefused, Invalid, NotFound
-from engine.form_versions import FormFile, form_filenames, read_form, resolve_forms, schemas_by_sha, store_forms
+from engine.form_versions import (
+    FormFile,
+    canonical_json,
+    current_bindings,
+    form_filenames,
+    read_form,
+    resolve_forms,
+    schemas_by_sha,
+    store_forms,
+)
 from engine.forms import FormNotFound, load_form
 from engine.models import ProcessDefinition
 from engine.validation import NS, check_static, check_user_tasks, deployable_process, parse_xml
@@ -385,10 +394,30 @@ def _candidate(
     problems = check_static(process) + check_graph(process)
     used = form_filenames(process)
     forms, form_problems = resolve_forms(session, latest, used, sent, forms_dir)
+    forms = _as_bound(session, forms, latest)
     problems += form_problems
     if problems:
         raise DeployRefused(_summary(key, problems), problems)
     return _Candidate(key, xml, hashlib.sha256(xml).hexdigest(), forms, latest.get(key))
+
+
+def _as_bound(
+    session: Session, forms: dict[str, FormFile], latest: Mapping[str, ProcessDefinition]
+) -> dict[str, FormFile]:
+    """The forms, each sent one that says what the bound form of its name says (other key
+    order, other spacing) replaced by the bound one: formatting is no change, and makes no
+    new version. Forms are compared as canonical JSON (sorted keys, no spaces), so `1` and
+    `1.0`, or `true` and `1`, still differ."""
+    bound = current_bindings(latest)
+    differing = {name: bound[name] for name, form in forms.items() if name in bound and bound[name] != form.sha256}
+    if not differing:
+        return forms
+    stored = schemas_by_sha(session, differing.values())
+    same = dict(forms)
+    for name, sha in differing.items():
+        if sha in stored and canonical_json(stored[sha][1]) == canonical_json(forms[name].schema):
+            same[name] = FormFile(name, sha, stored[sha][0], stored[sha][1])
+    return same
 
 
 def _bundle_problems(candidates: list[_Candidate], sent: Mapping[str, FormFile]) -> list[str]:

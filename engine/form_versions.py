@@ -236,6 +236,12 @@ def resolve_forms(
     return found, problems
 
 
+def canonical_json(schema: Any) -> str:
+    """A schema as canonical JSON text: keys sorted, no spaces, non-ASCII kept (what two
+    formattings of one form have in common)."""
+    return json.dumps(schema, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
 def current_bindings(latest: Mapping[str, ProcessDefinition]) -> dict[str, str]:
     """File name -> sha256 of the form bound by the newest deployed version that uses it."""
     bound: dict[str, str] = {}

@@ -42,6 +42,7 @@ ACTIONS: dict[str, str] = {
     "suspended": N_("suspended the application"),
     "resumed": N_("resumed the application"),
     "incident_retried": N_("retried the step that had failed"),
+    "incident_retry_failed": N_("retried the step that had failed; it failed again"),
     "cancelled": N_("cancelled the application"),
 }
 

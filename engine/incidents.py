@@ -31,6 +31,21 @@ ELEMENT_KEY = "element:"
 # What everyone but DoPT's operators and the process owners is told of an open incident:
 # the engine's error is for those who can act on it.
 HELD_UP = N_("A problem on DoPT's side holds this application up; DoPT has been told and will set it right.")
+BEING_LOOKED_AT = N_(
+    "DoPT is looking into something on its side of this application; the application goes on as usual "
+    "and you need not do anything."
+)
+
+
+def officer_message(incident: Incident) -> str:
+    """What everyone but DoPT's operators is told of an open incident (never the engine's error).
+
+    An incident that stops nothing (instructions that could not be shown: the step went
+    through) is "being looked at"; one whose step did not go through holds the application up.
+    """
+    return BEING_LOOKED_AT if incident.action_key.startswith(ELEMENT_KEY) else HELD_UP
+
+
 FIRST_BACKOFF = timedelta(minutes=1)
 MAX_BACKOFF = timedelta(hours=1)
 

@@ -73,6 +73,7 @@ def migrate(workflow: BpmnWorkflow, target: SpecBundle, now: datetime, label: st
         if diff is None:
             where = "has been through" if workflow.subprocesses[sub_id].completed else "is inside"
             raise Conflict(f"the application {where} process '{names[sub_id]}', which {label} does not call")
+    _refuse_changed_open_tasks(workflow, target, label)
     result = MigrationResult(changed=_changed_elements([top_diff, *sub_diffs.values()]))
     kept = _keep(workflow, registry)
     with step_failures():
@@ -84,6 +85,41 @@ def migrate(workflow: BpmnWorkflow, target: SpecBundle, now: datetime, label: st
         _settle_predictions(workflow, label)
         result.timers = _restore(workflow, kept, registry, now)
     return result
+
+
+def _refuse_changed_open_tasks(workflow: BpmnWorkflow, target: SpecBundle, label: str) -> None:
+    """Refuse (Conflict) when a user task the application waits at changes who works it or what
+    it asks in `target`: its lane (the role whose inbox holds it) or its form file.
+
+    The open task was given to a role and opened with a form; people may be working it
+    already, and the steps after it read what that form gathers. Such a change applies to
+    new applications, or to this one once the task is done. A task the target lacks (removed,
+    or its id renamed) is refused later, naming the task (_settle_predictions).
+    """
+    for task in workflow.get_tasks(state=TaskState.READY, manual=True):
+        process = task.workflow.spec.name
+        spec = target.spec if process == target.spec.name else target.subprocess_specs.get(process)
+        new = spec.task_specs.get(task.task_spec.name) if spec is not None else None
+        if new is None:
+            continue
+        changes = []
+        old_lane, new_lane = getattr(task.task_spec, "lane", None), getattr(new, "lane", None)
+        if old_lane != new_lane:
+            changes.append(f"its lane from {old_lane or 'none'} to {new_lane or 'none'}")
+        old_form, new_form = _form_file(task.task_spec), _form_file(new)
+        if old_form != new_form:
+            changes.append(f"its form from {old_form or 'none'} to {new_form or 'none'}")
+        if changes:
+            raise Conflict(
+                f"the application waits at {_name(task)}, and {label} changes {' and '.join(changes)}: "
+                "complete that task first, or leave this application on its version"
+            )
+
+
+def _form_file(spec: Any) -> str | None:
+    properties = (getattr(spec, "extensions", None) or {}).get("properties", {})
+    form: str | None = properties.get("formJsonSchemaFilename")
+    return form
 
 
 def _changed_elements(diffs: list[WorkflowDiff]) -> list[str]:

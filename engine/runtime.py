@@ -14,7 +14,7 @@ import threading
 import traceback
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
@@ -161,7 +161,8 @@ def step_failures() -> Iterator[None]:
     except EngineError:
         raise
     except BaseException as error:
-        raise StepFailed(_describe(error), failing_element(error)) from error
+        element = failing_element(error)
+        raise StepFailed(_describe(error, element), element) from error
 
 
 def run_engine(workflow: BpmnWorkflow, action: Callable[[BpmnWorkflow], None], now: datetime | None) -> None:
@@ -183,13 +184,19 @@ def run_engine(workflow: BpmnWorkflow, action: Callable[[BpmnWorkflow], None], n
         raise StepFailed(f"task {errors[0].task_spec.name} failed", element_id(errors[0]))
 
 
-def _describe(error: BaseException) -> str:
+def _describe(error: BaseException, element: str | None = None) -> str:
+    """ "element: Type: message." for every failure, as SpiffWorkflow words a script's ordinary
+    errors; a BaseException (SystemExit, ...) escapes SpiffWorkflow unwrapped, so its element
+    is the one `failing_element` found."""
     task = getattr(error, "task", None)
     where = f"{element_id(task)}: " if isinstance(task, Task) else ""
     notes = "; ".join(getattr(error, "__notes__", []))
     text = str(error).strip()
     if not isinstance(error, SpiffWorkflowException):
         text = f"{type(error).__name__}: {text}" if text else type(error).__name__
+        if not isinstance(error, Exception):
+            where = where or (f"{element}: " if element else "")
+            text = text if text.endswith((".", "!", "?")) else f"{text}."
     else:
         # SpiffWorkflow joins a script error's name and text with a bare colon ("KeyError:'x'").
         text = re.sub(r"^([A-Za-z_]\w*):(?=\S)", r"\1: ", text)
@@ -260,6 +267,41 @@ def note_waiting_timers(workflow: BpmnWorkflow, now: datetime) -> None:
     """
     for task in waiting_timers(workflow):
         task.internal_data.setdefault(WAITING_SINCE, now.astimezone(UTC).isoformat())
+
+
+def collapse_missed_cycles(workflow: BpmnWorkflow) -> int:
+    """Let each cycle timer that missed occurrences (the timer worker was down) fire once for
+    them all; return how many occurrences were folded into those single firings.
+
+    SpiffWorkflow fires a cycle timer once per occurrence whose moment has passed, all in one
+    round: `R/P1D` after a ten-day outage would send ten reminders at once (and `R/PT10S`
+    after a day, thousands). The rule here: the occurrences missed count as one firing, now;
+    they still count against the repetitions (`R5` fires at most five times, and its last
+    occurrence is where the diagram puts it); the next occurrence stays on the cycle's own
+    grid (start + n x period), the first one after the clock. So nothing floods, and no
+    cycle is skipped whole. Call it before `refresh_timers` (FireTimers does), under the
+    engine clock.
+    """
+    now = spiff_timer.datetime.now(UTC)
+    folded = 0
+    for task in waiting_timers(workflow):
+        if not isinstance(task.task_spec.event_definition, spiff_timer.CycleTimerEventDefinition):
+            continue
+        value = task._get_internal_data("event_value")
+        if not isinstance(value, dict) or value.get("cycles") == 0 or not value.get("duration"):
+            continue
+        due, period = _deadline(value), timedelta(seconds=float(value["duration"]))
+        if due is None or period <= timedelta(0) or due >= now:
+            continue
+        missed = -(-(now - due) // period)  # occurrences before now: due, due + period, ...
+        extra = missed - 1 if value["cycles"] < 0 else min(missed - 1, value["cycles"] - 1)
+        if extra > 0:
+            value["next"] = (due + extra * period).isoformat()
+            if value["cycles"] > 0:
+                value["cycles"] -= extra
+            task._set_internal_data(event_value=value)
+            folded += extra
+    return folded
 
 
 def next_due(workflow: BpmnWorkflow) -> datetime | None:

@@ -12,6 +12,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import click
+from sqlalchemy import inspect
 from sqlalchemy.exc import SQLAlchemyError
 
 from engine.bootstrap import Database, init, open_database
@@ -26,13 +27,30 @@ from engine.services.uploads import remove_unattached_uploads
 
 
 @contextmanager
-def _open() -> Iterator[tuple[Settings, Database]]:
+def _open(initialised: bool = False) -> Iterator[tuple[Settings, Database]]:
+    """The settings and the database; with `initialised`, exit 1 with one line saying to run
+    `igot init` first when the database has no schema yet (or cannot be reached)."""
     settings = load_settings()
     database = open_database(settings)
     try:
+        if initialised:
+            _require_schema(database)
         yield settings, database
     finally:
         database.engine.dispose()
+
+
+def _require_schema(database: Database) -> None:
+    try:
+        with database.engine.connect() as connection:
+            ready = inspect(connection).has_table("process_instances")
+    except SQLAlchemyError as error:
+        click.echo(f"error: the database cannot be read: {_one_line(error)}", err=True)
+        sys.exit(1)
+    if not ready:
+        url = database.engine.url.render_as_string(hide_password=True)
+        click.echo(f"error: the database {url} is not initialised: run igot init first", err=True)
+        sys.exit(1)
 
 
 @click.group()
@@ -223,7 +241,7 @@ def timers_command(now_text: str | None, loop: bool, poll: float) -> None:
     now = _moment(now_text)
     _log_to_stderr()
     mail = load_mail_settings()
-    with _open() as (settings, database):
+    with _open(initialised=True) as (settings, database):
         while True:
             moment = now or datetime.now(UTC)
             fired = fire_due_timers(database.sessions, moment)
@@ -279,7 +297,7 @@ def mail_command(loop: bool, poll: float) -> None:
     from webapp.mail.sender import Sender
 
     _log_to_stderr()
-    with _open() as (_settings, database):
+    with _open(initialised=True) as (_settings, database):
         sender = Sender(create_app(), database.sessions, load_mail_settings())
         if not loop:
             click.echo(f"{sender.send_round()} mail(s) handled")

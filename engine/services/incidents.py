@@ -56,6 +56,30 @@ def open_incident_of(session: Session, application_ids: list[int]) -> dict[int, 
     return found
 
 
+def note_failed_retry(session: Session, user: User, incident_id: int, reason: Any, message: str, now: datetime) -> None:
+    """Put a retry that failed again into the application's history: who, why and the error.
+
+    Call it after the retry's work was rolled back and the failure counted on the incident
+    (record_failure); flushes only. An incident without an application leaves no entry.
+    """
+    incident = session.get(Incident, incident_id)
+    if incident is None or incident.application_id is None:
+        return
+    why = checked_reason(reason, required=False) or f"retry of incident {incident_id}"
+    session.add(
+        AuditEntry(
+            at=now,
+            actor=user.username,
+            action="incident_retry_failed",
+            application_id=incident.application_id,
+            instance_id=incident.instance_id,
+            task=incident.element,
+            detail={"incident": incident.id, "reason": why, "error": message[:500]},
+        )
+    )
+    session.flush()
+
+
 def retry_incident(
     session: Session, user: User, incident_id: int, reason: Any, forms_dir: Path, now: datetime
 ) -> Application:

@@ -37,6 +37,10 @@ def get_scenario(session: Session, key: str, name: str) -> ProcessScenario:
     return found
 
 
+MAX_SCENARIO_BYTES = 256 * 1024
+"""The largest scenario document a process owner may send (a shipped one is a few KB)."""
+
+
 def put_scenario(
     session: Session, key: str, name: str, document: Any, actor: str, forms_dir: Path, now: datetime
 ) -> tuple[bool, ScenarioResult]:
@@ -55,6 +59,14 @@ def put_scenario(
             {result.field or "scenario": str(result.message)},
         )
     return save_scenario(session, scenario, document, actor, now), result
+
+
+def delete_scenario(session: Session, key: str, name: str) -> None:
+    """Delete one scenario of `key`; NotFound when there is none of that name. Later deploys no
+    longer rehearse it. A scenario shipped in processes/scenarios is stored again by the next
+    `igot init` unless its file is removed too (engine.bpmn.scenario_store.seed_scenarios)."""
+    session.delete(get_scenario(session, key, name))
+    session.flush()
 
 
 def _require_deployed(session: Session, key: str) -> int:

@@ -6,7 +6,7 @@ from flask.testing import FlaskClient
 
 from engine.bootstrap import Database
 from engine.config import Settings
-from engine.incidents import HELD_UP
+from engine.incidents import BEING_LOOKED_AT, HELD_UP
 from engine.models import Incident
 from engine.services.people import create_user
 from tests.api.conftest import PASSWORD, Api, open_run, register, sign_in
@@ -114,9 +114,19 @@ def test_a_retry_that_fails_again_is_422_and_counts_on_the_same_incident(
         "incident_id"
     ]
 
-    retried = staff["owner"].post(f"/incidents/{incident_id}/retry")
+    retried = staff["owner"].post(f"/incidents/{incident_id}/retry", {"reason": "register restored"})
 
     assert retried.status_code == 422
+    history = staff["dopt"].get(f"/applications/{application_id}").json["history"]
+    failed = [entry for entry in history if entry["action"] == "incident_retry_failed"]
+    assert [(e["actor"], e["reason"], e["task"], e["text"]) for e in failed] == [
+        (
+            "owner",
+            "register restored",
+            "record_approval",
+            "retried the step that had failed; it failed again “Record approval”",
+        )
+    ]
     assert retried.json["error"]["code"] == "step_failed"
     assert "approval_register" in retried.json["error"]["message"]
     assert (retried.json["error"]["incident"]["id"], retried.json["error"]["incident"]["count"]) == (incident_id, 2)
@@ -176,3 +186,20 @@ def test_a_submission_whose_start_fails_is_kept_and_a_retry_starts_it(
     application = retried.json["application"]
     assert (application["status"], application["process"]["version"]) == ("awaiting_cadre_approval", 3)
     assert application["incident"] is None
+
+
+def test_instructions_that_could_not_be_shown_are_being_looked_at_for_the_officer(
+    client: FlaskClient, staff: dict[str, Api], db: Database, settings: Settings
+) -> None:
+    xml = shipped(settings, "cadre_approval")
+    broken = xml.replace("{{ officer.full_name }} ({{ officer.designation }}", "{{ officer.full_name / 0 }} (", 1)
+    assert broken != xml
+    assert _deploy(client, staff["owner"], broken) == 2
+    officer = register(client)
+    application = officer.post("/applications", {"course_run_id": open_run(staff["dopt"])["id"], "declaration": True})
+    assert application.status_code == 201, application.json
+
+    seen = officer.get(f"/applications/{application.json['id']}").json
+    assert seen["status"] == "awaiting_cadre_approval"
+    assert seen["incident"]["message"] == BEING_LOOKED_AT
+    assert "TypeError" in staff["dopt"].get(f"/applications/{application.json['id']}").json["incident"]["message"]

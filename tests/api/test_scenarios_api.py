@@ -38,3 +38,26 @@ def test_owner_adds_a_scenario_that_passes_and_can_change_it(staff: dict[str, Ap
     changed = reminder_words_scenario() | {"description": "The reminder's words."}
     assert owner.put(f"{BASE}/reminder_words", changed).status_code == 200
     assert owner.get(f"{BASE}/reminder_words").json["description"] == "The reminder's words."
+
+
+def test_a_scenario_over_256_kb_is_refused_with_413(staff: dict[str, Api]) -> None:
+    large = reminder_words_scenario() | {"description": "x" * (256 * 1024)}
+    response = staff["owner"].put(f"{BASE}/large", large)
+    assert (response.status_code, response.json["error"]["code"]) == (413, "too_large")
+    assert "larger than 256 KB" in response.json["error"]["message"]
+    assert staff["owner"].get(f"{BASE}/large").status_code == 404
+
+
+def test_owner_deletes_a_scenario(staff: dict[str, Api]) -> None:
+    owner = staff["owner"]
+    assert owner.put(f"{BASE}/reminder_words", reminder_words_scenario()).status_code == 201
+    assert (
+        staff["dopt"].client.delete(f"/api/v1{BASE}/reminder_words", headers=staff["dopt"]._headers()).status_code
+        == 403
+    )
+    deleted = owner.client.delete(f"/api/v1{BASE}/reminder_words", headers=owner._headers())
+    assert deleted.status_code == 204
+    assert owner.get(f"{BASE}/reminder_words").status_code == 404
+    assert "reminder_words" not in [row["name"] for row in owner.get(BASE).json]
+    again = owner.client.delete(f"/api/v1{BASE}/reminder_words", headers=owner._headers())
+    assert again.status_code == 404

@@ -139,3 +139,14 @@ def test_deploy_reports_a_database_error_in_one_line(settings: Settings, tmp_pat
     assert result.exit_code == 1 and "Traceback" not in result.output
     assert len(result.output.splitlines()) == 1
     assert "database" in result.output and "unable to open database file" in result.output
+
+
+@pytest.mark.parametrize("command", ["timers", "mail"])
+def test_workers_on_an_uninitialised_database_say_to_run_init_and_exit_non_zero(
+    settings: Settings, tmp_path: Path, command: str
+) -> None:
+    env = {"IGOT_DATABASE_URL": f"sqlite:///{tmp_path / 'empty.db'}", "IGOT_INSTANCE_PATH": str(tmp_path)}
+    result = CliRunner().invoke(igot, [command], env=env)
+    assert result.exit_code == 1, result.output
+    assert "is not initialised: run igot init first" in result.output
+    assert ("Traceback" not in result.output and result.exception is None) or isinstance(result.exception, SystemExit)

@@ -55,6 +55,17 @@ def test_changed_form_is_a_new_version_with_the_same_xml_and_the_same_form_again
     )
 
 
+def test_the_same_form_in_another_key_order_and_spacing_is_no_change(db: Database, settings: Settings) -> None:
+    form = _form(settings)
+    reordered = dict(reversed(list(form.items())))
+    again = _deploy_form(db, settings, json.dumps(reordered, indent=7, ensure_ascii=True).encode())
+    assert [(r.key, r.version, r.created) for r in again] == [("cadre_approval", 1, False)]
+    assert [version for version, _sha, _forms in _cadre_versions(db)] == [1]
+    form["properties"]["decision"]["title"] = form["properties"]["decision"]["title"] + " "
+    changed = _deploy_form(db, settings, json.dumps(form).encode())
+    assert [(r.key, r.version, r.created) for r in changed] == [("cadre_approval", 2, True)]
+
+
 def test_form_change_that_breaks_a_scenario_is_refused_and_nothing_is_deployed(
     db: Database, settings: Settings
 ) -> None:

@@ -110,6 +110,49 @@ def test_refused_when_the_task_the_application_waits_at_is_not_in_that_version(
     assert flow.status(application_id) == "awaiting_dopt_confirmation"
 
 
+LANE_CHANGED = (
+    ("<bpmn:flowNodeRef>cca_approval</bpmn:flowNodeRef>", ""),
+    (
+        "<bpmn:flowNodeRef>escalated_approval</bpmn:flowNodeRef>",
+        "<bpmn:flowNodeRef>escalated_approval</bpmn:flowNodeRef><bpmn:flowNodeRef>cca_approval</bpmn:flowNodeRef>",
+    ),
+)
+FORM_CHANGED = (
+    (
+        '<spiffworkflow:property name="formJsonSchemaFilename" value="cca_approval.schema.json" />',
+        '<spiffworkflow:property name="formJsonSchemaFilename" value="dopt_confirmation.schema.json" />',
+    ),
+)
+
+
+@pytest.mark.parametrize(
+    ("replacements", "said"),
+    [
+        (LANE_CHANGED, "changes its lane from CCA to DoPT"),
+        (FORM_CHANGED, "changes its form from cca_approval.schema.json to dopt_confirmation.schema.json"),
+        (LANE_CHANGED + FORM_CHANGED, "changes its lane from CCA to DoPT and its form from cca_approval"),
+    ],
+)
+def test_refused_when_that_version_changes_the_lane_or_the_form_of_the_waiting_task(
+    flow: Flow, db: Database, settings: Settings, owner: str, replacements: tuple[tuple[str, str], ...], said: str
+) -> None:
+    application_id = flow.apply(flow.officer(), NOW)
+    xml = shipped(settings, "cadre_approval")
+    for old, new in replacements:
+        assert old in xml
+        xml = xml.replace(old, new, 1)
+    with db.sessions() as session, session.begin():
+        version = store_unchecked(session, "cadre_approval", xml)
+
+    with pytest.raises(Conflict) as refused:
+        _migrate(db, owner, application_id, NOW + DAY, process="cadre_approval", version=version)
+
+    assert "waits at 'Approve nomination' (cca_approval)" in refused.value.message
+    assert f"version {version} of cadre_approval {said}" in refused.value.message
+    flow.complete(flow.cca_approver, application_id, "cca_approval", {"decision": "approve"})
+    assert flow.status(application_id) == "awaiting_dopt_confirmation"
+
+
 def test_a_new_step_after_the_call_activity_is_taken_once_the_called_process_ends(
     flow: Flow, db: Database, settings: Settings, owner: str
 ) -> None:

@@ -43,6 +43,15 @@ def test_any_exception_of_a_script_fails_the_step_naming_the_element(kind: str) 
     assert failure_words(kind) in failure.value.message
 
 
+@pytest.mark.parametrize("kind", ["ValueError", "SystemExit", "KeyboardInterrupt", "GeneratorExit"])
+def test_a_base_exception_is_worded_like_any_other_error(kind: str) -> None:
+    script = f"before = 1\nif before == 1:\n    raise {kind}('the run is closed')\n"
+    workflow = new_workflow(_bundle(script_process(script), "sample"), {}, SandboxedEnvironment())
+    with pytest.raises(StepFailed) as failure:
+        run_engine(workflow, lambda _w: None, None)
+    assert failure.value.message == f"the_script: {kind}: the run is closed."
+
+
 def _stuck_reminders(db: Database, settings: Settings, statement: str) -> Flow:
     with db.sessions() as session, session.begin():
         add_stuck_cca(session)

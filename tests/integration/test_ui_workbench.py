@@ -206,3 +206,50 @@ def test_dopt_sees_the_forms_but_cannot_change_them(client: FlaskClient, people:
     page = client.get(FORM)
     assert page.status_code == 200 and "Change the form" not in page.text
     assert form_post(client, action="deploy", confirm="yes").status_code == 403
+
+
+def test_a_scenario_is_deleted_from_the_versions_page_after_a_confirmation(
+    client: FlaskClient, db: Database, people: None
+) -> None:
+    sign_in(client, "owner")
+    page = client.get("/processes/cadre_approval").text
+    delete = "/processes/cadre_approval/scenarios/approved/delete"
+    assert delete in page
+    assert "Deploys of cadre_approval will no longer rehearse it" in text(client.get(delete).text)
+    token = csrf_token(client, delete)
+    unconfirmed = client.post(delete, data={"csrf_token": token})
+    assert unconfirmed.status_code == 422 and "Tick the box to confirm." in unconfirmed.text
+    assert delete in client.get("/processes/cadre_approval").text
+
+    assert client.post(delete, data={"csrf_token": token, "confirm": "y"}).status_code == 302
+    assert delete not in client.get("/processes/cadre_approval").text
+    assert client.get(delete).status_code == 404
+
+    client.post("/sign-out", data={"csrf_token": csrf_token(client, "/processes")})
+    sign_in(client, "dopt")
+    assert "/scenarios/reminded_then_approved/delete" not in client.get("/processes/cadre_approval").text
+    assert client.get("/processes/cadre_approval/scenarios/reminded_then_approved/delete").status_code == 403
+
+
+def test_the_editor_warns_before_a_changed_process_id_makes_a_new_process(
+    client: FlaskClient, db: Database, people: None
+) -> None:
+    sign_in(client, "owner")
+    renamed = CADRE_XML.replace('<bpmn:process id="cadre_approval"', '<bpmn:process id="cadre_approval_2"', 1)
+    assert renamed != CADRE_XML
+    data = {
+        "csrf_token": csrf_token(client, "/processes"),
+        "key": "cadre_approval",
+        "version": "1",
+        "xml": renamed,
+        "confirm": "yes",
+    }
+    warned = client.post("/processes/deploy", data=data)
+    assert warned.status_code == 422
+    assert "The process id changed from cadre_approval to cadre_approval_2" in text(warned.text)
+    assert 'name="new_process"' in warned.text
+    with db.sessions() as session:
+        assert session.scalars(select(ProcessDefinition).where(ProcessDefinition.key == "cadre_approval_2")).all() == []
+
+    assert client.post("/processes/deploy", data=data | {"new_process": "yes"}).status_code == 302
+    assert newest(db, "cadre_approval_2").version == 1

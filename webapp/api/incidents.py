@@ -15,7 +15,7 @@ from webapp.api.paging import paged
 from webapp.api.presenters import application_json, incident_json
 from webapp.api.request_data import flag_arg, optional_json_object
 from webapp.core.database import commit, now, session, settings
-from webapp.core.failures import record_step_failure
+from webapp.core.failures import record_failed_retry
 from webapp.core.paging import requested_page
 
 
@@ -37,7 +37,7 @@ def retry(incident_id: int) -> Any:
         application = retry_incident(session(), caller(), incident_id, body.get("reason"), settings().forms_dir, now())
         commit()
     except StepFailed as error:
-        counted = record_step_failure(error)
+        counted = record_failed_retry(error, caller(), incident_id, body.get("reason"))
         incident = session().get_one(Incident, counted)
         message = f"The step failed again: {error.message}"
         body = {"code": error.code, "message": message, "incident_id": counted, "incident": incident_json(incident)}

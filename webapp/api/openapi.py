@@ -847,7 +847,15 @@ DOCUMENT: dict[str, Any] = {
                 body={"application/json": {"schema": {"$ref": "#/components/schemas/Scenario"}}},
                 e403="not a process owner",
                 e404="process not deployed",
+                e413="larger than 256 KB",
                 e422="fields names each bad field, or the field where the rehearsal failed",
+            ),
+            "delete": _op(
+                "Delete a scenario (process_owner); later deploys no longer rehearse it. A scenario shipped in "
+                "processes/scenarios comes back at the next `igot init` unless its file is removed too",
+                ok="204",
+                e403="not a process owner",
+                e404="no such scenario",
             ),
         },
         "/forms": {"get": _list("The forms the newest versions bind (process_owner, dopt)", e403="not allowed")},

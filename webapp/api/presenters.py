@@ -11,7 +11,7 @@ from engine.access import can_operate, can_see_coupon, can_see_payment
 from engine.bpmn.rehearsal import ScenarioResult
 from engine.definitions import DeployResult
 from engine.history import describe
-from engine.incidents import HELD_UP
+from engine.incidents import officer_message
 from engine.models import (
     CCA,
     Application,
@@ -143,7 +143,7 @@ def _incident_summary(incident: Incident, viewer: User) -> dict[str, Any]:
     return {
         "id": incident.id,
         "element": incident.element,
-        "message": incident.message if can_operate(viewer) else HELD_UP,
+        "message": incident.message if can_operate(viewer) else officer_message(incident),
         "at": timestamp(incident.first_at),
         "last_at": timestamp(incident.last_at),
         "count": incident.count,

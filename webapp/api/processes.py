@@ -11,7 +11,13 @@ from engine.definitions import deploy, get_definition, list_definitions
 from engine.errors import Invalid, TooLarge
 from engine.form_versions import MAX_FORM_BYTES
 from engine.services.process_versions import instructions_preview, list_versions, roll_back, validate_diagram
-from engine.services.scenarios import get_scenario, list_scenarios, put_scenario
+from engine.services.scenarios import (
+    MAX_SCENARIO_BYTES,
+    delete_scenario,
+    get_scenario,
+    list_scenarios,
+    put_scenario,
+)
 from engine.validation import MAX_XML_BYTES
 from webapp.api.blueprint import api
 from webapp.api.identity import authenticated, caller, require_role
@@ -157,6 +163,17 @@ def scenario(key: str, name: str) -> Any:
 @authenticated
 def store_scenario(key: str, name: str) -> Any:
     require_role("process_owner")
+    if (request.content_length or 0) > MAX_SCENARIO_BYTES or len(request.get_data()) > MAX_SCENARIO_BYTES:
+        raise TooLarge(f"The scenario is larger than {MAX_SCENARIO_BYTES // 1024} KB")
     created, result = put_scenario(session(), key, name, json_object(), caller().username, settings().forms_dir, now())
     commit()
     return jsonify(scenario_result_json(result)), 201 if created else 200
+
+
+@api.delete("/process-definitions/<key>/scenarios/<name>")
+@authenticated
+def remove_scenario(key: str, name: str) -> Any:
+    require_role("process_owner")
+    delete_scenario(session(), key, name)
+    commit()
+    return "", 204

@@ -7,6 +7,8 @@ from flask_babel import gettext as _
 from engine.errors import StepFailed
 from engine.i18n import N_
 from engine.incidents import record_failure
+from engine.models import User
+from engine.services.incidents import note_failed_retry
 from webapp.core.database import commit, now, session
 
 STEP_FAILED_HEADING = N_("This step could not be taken")
@@ -30,3 +32,13 @@ def record_step_failure(error: StepFailed) -> int:
     incident_id = record_failure(session(), error, now()).id
     commit()
     return incident_id
+
+
+def record_failed_retry(error: StepFailed, user: User, incident_id: int, reason: object) -> int:
+    """As record_step_failure, for a retry of incident `incident_id` that failed again: the
+    application's history also says who retried it, why, and what failed; the incident's id."""
+    session().rollback()
+    counted = record_failure(session(), error, now()).id
+    note_failed_retry(session(), user, incident_id, reason, error.message, now())
+    commit()
+    return counted

@@ -124,6 +124,7 @@ def init_app(app: Flask) -> None:
         history_line=labels.history_line,
         held_up_text=labels.held_up_text,
         eligibility_warnings=eligibility_warnings,
+        stops_nothing=labels.stops_nothing,
     )
 
 

@@ -118,3 +118,9 @@ class ConfirmedReasonForm(ReasonForm):
     """A reason, and the confirmation asked before anything that cannot simply be undone."""
 
     confirm = BooleanField(_l("I am sure"), validators=[DataRequired(message=_l("Tick the box to confirm."))])
+
+
+class ConfirmForm(Form):
+    """Only the confirmation asked before a deletion that cannot be undone."""
+
+    confirm = BooleanField(_l("I am sure"), validators=[DataRequired(message=_l("Tick the box to confirm."))])

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 from engine import history
 from engine.i18n import N_
-from engine.incidents import HELD_UP
-from engine.models import AuditEntry, Coupon, HumanTask
+from engine.incidents import ELEMENT_KEY, officer_message
+from engine.models import AuditEntry, Coupon, HumanTask, Incident
 from engine.rules import SERVICES
 from engine.services.coupons import coupon_state
 from engine.statuses import Step, is_final, status_in_context
@@ -89,9 +89,14 @@ def status_explanation(status: str) -> str:
     return render(explanation) if explanation else ""
 
 
-def held_up_text() -> str:
+def held_up_text(incident: Incident) -> str:
     """What everyone but DoPT's operators is told of an open incident, in the reader's language."""
-    return engine_text(HELD_UP)
+    return engine_text(officer_message(incident))
+
+
+def stops_nothing(incident: Incident) -> bool:
+    """True for an incident whose step went through (instructions that could not be shown)."""
+    return incident.action_key.startswith(ELEMENT_KEY)
 
 
 def status_tone(status: str) -> str:

@@ -25,7 +25,7 @@ from engine.services.repair import (
 )
 from engine.statuses import ALL_STATUSES
 from webapp.core.database import commit, now, session, settings
-from webapp.core.failures import record_step_failure
+from webapp.core.failures import record_failed_retry
 from webapp.core.paging import requested_page
 from webapp.ui.fields import form_fields
 from webapp.ui.forms import ConfirmedReasonForm, ReasonForm
@@ -135,7 +135,7 @@ def retry(application_id: int) -> Any:
     try:
         retry_incident(session(), viewer(), view.incident.id, form.reason.data, settings().forms_dir, now())
     except StepFailed as error:
-        incident_id = record_step_failure(error)
+        incident_id = record_failed_retry(error, viewer(), view.incident.id, form.reason.data)
         flash(_("The step failed again (incident %(id)s): %(error)s", id=incident_id, error=error.message), "error")
         return redirect(url_for("ui.monitor.instance", application_id=application_id))
     except (Conflict, Invalid) as error:

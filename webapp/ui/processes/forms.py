@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, HiddenField, IntegerField, TextAreaField
 
 from engine.definitions import MAX_COMMENT
-from engine.validation import MAX_XML_BYTES
+from engine.validation import MAX_XML_BYTES, deployable_process, parse_xml
 from webapp.ui.forms import Form
 
 
@@ -21,11 +21,16 @@ class DeployForm(Form):
     xml = TextAreaField(_l("BPMN XML"))
     comment = TextAreaField(_l("Comment: why this version"))
     confirm = BooleanField(_l("I understand this changes the process for new applications"), false_values=("", "no"))
+    new_process = BooleanField(
+        _l("I mean a new process: deploy it under its new id, and leave the process I opened as it is"),
+        false_values=("", "no"),
+    )
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.problems: list[str] = []
         self.too_large = False
+        self.new_key: str | None = None
 
     @property
     def xml_text(self) -> str:
@@ -62,6 +67,30 @@ class DeployForm(Form):
             self.problems.append(
                 _("%(label)s: at most %(count)d characters.", label=self.comment.label.text, count=MAX_COMMENT)
             )
+        self.new_key = self._changed_key()
+        if confirming and self.new_key and not self.new_process.data:
+            self.problems.append(
+                _(
+                    "The process id changed from %(old)s to %(new)s: deploying makes a new process definition "
+                    "%(new)s, and %(old)s stays as it is. Change the id back to %(old)s in the process's "
+                    "properties, or tick “%(label)s”.",
+                    old=self.key.data,
+                    new=self.new_key,
+                    label=self.new_process.label.text,
+                )
+            )
         if confirming and not self.confirm.data:
             self.problems.append(_("Tick “%(label)s” to deploy.", label=self.confirm.label.text))
         return not self.problems
+
+    def _changed_key(self) -> str | None:
+        """The process id of the XML when it differs from the process opened in the editor
+        (None when it is the same, when no process was opened, or when the XML cannot be
+        read: deploy then says why)."""
+        if not self.key.data or self.too_large or not self.xml_text.strip():
+            return None
+        try:
+            key = deployable_process(parse_xml(self.xml_bytes)).get("id")
+        except ValueError:
+            return None
+        return key if key and key != self.key.data else None

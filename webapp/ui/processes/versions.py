@@ -11,9 +11,10 @@ from flask_babel import gettext as _
 from engine.definitions import get_definition
 from engine.errors import Conflict, DeployRefused, NotFound
 from engine.services.process_versions import list_versions, roll_back
+from engine.services.scenarios import delete_scenario, get_scenario, list_scenarios
 from webapp.core.database import commit, session, settings
 from webapp.ui.fields import form_fields
-from webapp.ui.forms import ConfirmedReasonForm
+from webapp.ui.forms import ConfirmedReasonForm, ConfirmForm
 from webapp.ui.identity import require_any_role, signed_in, viewer
 from webapp.ui.processes.blueprint import processes
 from webapp.ui.processes.views import EDITORS, READERS
@@ -29,6 +30,7 @@ def versions(key: str) -> Any:
         "processes/versions.html",
         key=key,
         rows=rows,
+        scenarios=list_scenarios(session(), key),
         can_edit=any(viewer().has_role(role) for role in EDITORS),
     )
 
@@ -91,4 +93,21 @@ def rollback(key: str, version: int) -> Any:
     page = render_template(
         "processes/rollback.html", definition=restored, form=form, fields=form_fields(form), problems=problems
     )
+    return page, status
+
+
+@processes.route("/processes/<key>/scenarios/<name>/delete", methods=["GET", "POST"])
+@signed_in
+def delete_scenario_page(key: str, name: str) -> Any:
+    """Ask, then delete one scenario of a process (process owners)."""
+    require_any_role(*EDITORS)
+    scenario = get_scenario(session(), key, name)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        delete_scenario(session(), key, name)
+        commit()
+        flash(_("The scenario %(name)s of %(key)s was deleted.", name=name, key=key), "success")
+        return redirect(url_for("ui.processes.versions", key=key))
+    status = 422 if request.method == "POST" else 200
+    page = render_template("processes/delete_scenario.html", scenario=scenario, form=form, fields=form_fields(form))
     return page, status
