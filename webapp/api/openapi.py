@@ -306,8 +306,8 @@ RUN_BODY = {
     "ends_on": D,
     "exam_starts_on": D,
     "exam_ends_on": D,
-    "fee_usd": {"type": "number"},
-    "reimbursement_cap_usd": {"type": "number"},
+    "fee_usd": {"type": ["number", "string"], "description": 'USD, a number or a decimal text such as "100.00"'},
+    "reimbursement_cap_usd": {"type": ["number", "string"], "description": "USD, as fee_usd"},
 }
 NOT_REPORT_READER = "the caller's roles may not read this report"
 
