@@ -31,6 +31,7 @@ _ELIGIBLE_OFFICER: dict[str, Any] = {
         "email": "asha.verma@example.gov.in",
         "service": "IAS",
         "service_name": "Indian Administrative Service",
+        "service_name_hi": "भारतीय प्रशासनिक सेवा",
         "cca": "DOPT-IAS",
         "cca_name": "Department of Personnel and Training (IAS)",
         "designation": "Under Secretary",
@@ -52,7 +53,12 @@ PROFILES: Mapping[str, dict[str, Any]] = {
     # The same officer in a service the programme is not open to.
     "ineligible_officer": {
         **_ELIGIBLE_OFFICER,
-        "officer": {**_ELIGIBLE_OFFICER["officer"], "service": "OTHER", "service_name": "Other service"},
+        "officer": {
+            **_ELIGIBLE_OFFICER["officer"],
+            "service": "OTHER",
+            "service_name": "Other service",
+            "service_name_hi": "अन्य सेवा",
+        },
     },
     # An eligible CSS officer whose cadre only needs to be told, not asked.
     "officer_without_cca_approval": {
@@ -61,6 +67,7 @@ PROFILES: Mapping[str, dict[str, Any]] = {
             **_ELIGIBLE_OFFICER["officer"],
             "service": "CSS_A",
             "service_name": "Central Secretariat Service (Group 'A')",
+            "service_name_hi": "केंद्रीय सचिवालय सेवा (समूह 'क')",
             "cca": "DOPT-CSS",
             "cca_name": "Department of Personnel and Training (CSS)",
         },

@@ -30,6 +30,10 @@ class Course(Base):
     code: Mapped[str] = mapped_column(String(16), primary_key=True)
     title: Mapped[str] = mapped_column(String(200))
     prerequisites: Mapped[str] = mapped_column(Text, default="")
+    title_hi: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    """The title in Hindi, for pages in Hindi; empty when none is given (the title is shown)."""
+    prerequisites_hi: Mapped[str] = mapped_column(Text, default="", server_default="")
+    """The prerequisites in Hindi; empty when none are given (the English ones are shown)."""
 
 
 class CourseRun(Base):

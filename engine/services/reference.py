@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -10,7 +11,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from engine.errors import Conflict, Invalid, NotFound
-from engine.i18n import N_
+from engine.i18n import N_, Message
 from engine.models import CCA, Course, CourseRun, User
 from engine.services.people import parse_date
 
@@ -28,6 +29,18 @@ COURSES_2019: tuple[tuple[str, str, str], ...] = (
     ),
 )
 
+COURSES_2019_HI: dict[str, tuple[str, str]] = {
+    "CGP": ("वैश्विक निर्धनता की चुनौतियाँ", "कोई नहीं, यद्यपि व्याख्यानों में कुछ गणित का प्रयोग होता है"),
+    "DRRE": ("यादृच्छिक मूल्यांकनों की रूपरेखा और संचालन", "कोई नहीं, यद्यपि व्याख्यानों में कुछ गणित का प्रयोग होता है"),
+    "DASS": ("सामाजिक वैज्ञानिकों के लिए डेटा विश्लेषण", "हाई-स्कूल स्तर का कलन (कैलकुलस)"),
+    "MICRO": ("व्यष्टि अर्थशास्त्र के सिद्धांत", "प्रारंभिक कलन (कैलकुलस)"),
+    "FDP": (
+        "विकास नीति की नींव",
+        "हाई-स्कूल स्तर का कलन (कैलकुलस); बुनियादी सांख्यिकी या अर्थमिति; प्रारंभिक व्यष्टि अर्थशास्त्र",
+    ),
+}
+"""The 2019 courses' titles and prerequisites in Hindi (Course.title_hi, prerequisites_hi)."""
+
 STARTER_CCAS: tuple[tuple[str, str, bool], ...] = (
     ("DOPT-IAS", "Department of Personnel and Training (IAS cadre)", True),
     ("MHA-IPS", "Ministry of Home Affairs (IPS cadre)", True),
@@ -42,7 +55,16 @@ def load_reference_data(session: Session) -> None:
     """Add the 2019 courses and a starter set of CCAs where missing (idempotent)."""
     for code, title, prerequisites in COURSES_2019:
         if session.get(Course, code) is None:
-            session.add(Course(code=code, title=title, prerequisites=prerequisites))
+            title_hi, prerequisites_hi = COURSES_2019_HI[code]
+            session.add(
+                Course(
+                    code=code,
+                    title=title,
+                    prerequisites=prerequisites,
+                    title_hi=title_hi,
+                    prerequisites_hi=prerequisites_hi,
+                )
+            )
     for code, name, approval_required in STARTER_CCAS:
         if session.get(CCA, code) is None:
             session.add(CCA(code=code, name=name, approval_required=approval_required))
@@ -100,47 +122,74 @@ def create_cca(session: Session, body: Any) -> CCA:
 
 
 def create_course(session: Session, body: Any) -> Course:
-    """Add a course to the catalogue (`code`, `title`, `prerequisites`).
+    """Add a course to the catalogue (`code`, `title`, `prerequisites`, and optionally their
+    Hindi versions `title_hi`, `prerequisites_hi`).
 
     Raises Invalid naming each bad field, Conflict when the code exists.
     """
-    fields = _reject_unknown(body, {"code", "title", "prerequisites"})
+    fields = _reject_unknown(body, {"code", "title", "prerequisites", *HINDI_COURSE_FIELDS})
     code = _text(body, "code", 16, fields)
     if code and not COURSE_CODE.match(code):
         fields["code"] = N_("Use 2 to 16 capital letters, digits or '-'")
     title = _text(body, "title", 200, fields)
     prerequisites = _prerequisites(body.get("prerequisites", ""), fields)
+    hindi = _hindi(body, fields)
     if fields:
         raise Invalid(N_("The course has errors"), fields)
     if session.get(Course, code) is not None:
         raise Conflict(f"course {code} exists")
-    course = Course(code=code, title=title, prerequisites=prerequisites)
+    course = Course(code=code, title=title, prerequisites=prerequisites, **hindi)
     session.add(course)
     session.flush()
     return course
 
 
 def update_course(session: Session, code: str, body: Any) -> Course:
-    """Change a course's `title` and/or `prerequisites` (the code stays: applications name it).
+    """Change a course's `title`, `prerequisites`, `title_hi` and/or `prerequisites_hi` (the
+    code stays: applications name it).
 
     Raises NotFound, Invalid naming each bad field.
     """
     course = session.get(Course, code)
     if course is None:
         raise NotFound(f"course {code} not found")
-    fields = _reject_unknown(body, {"title", "prerequisites"})
+    fields = _reject_unknown(body, {"title", "prerequisites", *HINDI_COURSE_FIELDS})
     if "title" in body:
         title = _text(body, "title", 200, fields)
     if "prerequisites" in body:
         prerequisites = _prerequisites(body["prerequisites"], fields)
+    hindi = _hindi(body, fields)
     if fields:
         raise Invalid(N_("The course has errors"), fields)
+    for name, value in hindi.items():
+        setattr(course, name, value)
     if "title" in body:
         course.title = title
     if "prerequisites" in body:
         course.prerequisites = prerequisites
     session.flush()
     return course
+
+
+HINDI_COURSE_FIELDS = ("title_hi", "prerequisites_hi")
+"""The optional Hindi versions of a course's texts (empty: pages in Hindi show the English)."""
+
+
+def _hindi(body: Mapping[str, Any], fields: dict[str, str]) -> dict[str, str]:
+    """The Hindi texts given in `body`, checked: a title of at most 200 characters, prerequisites
+    of at most 2000; a bad one is named in `fields`."""
+    given: dict[str, str] = {}
+    for name, limit in zip(HINDI_COURSE_FIELDS, (200, 2000), strict=True):
+        if name not in body:
+            continue
+        value = body[name]
+        if value is None:
+            value = ""
+        if not isinstance(value, str) or len(value) > limit:
+            fields[name] = Message(N_("Text of at most %(count)s characters"), {"count": limit}).text()
+            continue
+        given[name] = value.strip()
+    return given
 
 
 def _prerequisites(value: Any, fields: dict[str, str]) -> str:

@@ -160,8 +160,22 @@ def test_a_course_is_added_and_changed(staff: dict[str, Api]) -> None:
         "code": "PEED",
         "title": "Political Economy and Economic Development",
         "prerequisites": "",
+        "title_hi": "",
+        "prerequisites_hi": "",
     }
     assert renamed.status_code == 422 and "code" in renamed.json["error"]["fields"]
     assert empty.status_code == 422 and "title" in empty.json["error"]["fields"]
     assert staff["dopt"].patch("/courses/NONE", {"title": "x"}).status_code == 404
     assert "code" in staff["dopt"].post("/courses", {"code": "peed x", "title": "t"}).json["error"]["fields"]
+
+
+def test_a_course_takes_a_hindi_title_and_prerequisites(staff: dict[str, Api]) -> None:
+    staff["dopt"].post("/courses", {"code": "PEED", "title": "Political Economy"})
+
+    changed = staff["dopt"].patch("/courses/PEED", {"title_hi": " राजनीतिक अर्थव्यवस्था ", "prerequisites_hi": "कोई नहीं"})
+    too_long = staff["dopt"].patch("/courses/PEED", {"title_hi": "अ" * 201})
+
+    assert changed.status_code == 200
+    assert (changed.json["title_hi"], changed.json["prerequisites_hi"]) == ("राजनीतिक अर्थव्यवस्था", "कोई नहीं")
+    assert changed.json["title"] == "Political Economy"
+    assert too_long.status_code == 422 and "title_hi" in too_long.json["error"]["fields"]

@@ -131,3 +131,13 @@ def test_the_api_answers_in_english_to_a_browser_that_chose_hindi(client: FlaskC
     assert response.status_code == 404
     assert response.json is not None
     assert response.json["error"]["message"].isascii()
+
+
+def test_the_course_catalogue_in_hindi_gives_the_hindi_title_and_prerequisites(client: FlaskClient) -> None:
+    choose(client, "hi", "/courses")
+
+    page = text(client.get("/courses").text)
+
+    assert "वैश्विक निर्धनता की चुनौतियाँ (The Challenges of Global Poverty)" in page
+    assert "हाई-स्कूल स्तर का कलन (कैलकुलस)" in page
+    assert "High-school calculus" not in page

@@ -499,7 +499,9 @@ DOCUMENT: dict[str, Any] = {
             "post": _op(
                 "Add a course (dopt)",
                 ok="201",
-                body=_json({"code": S, "title": S, "prerequisites": S}, ["code", "title"]),
+                body=_json(
+                    {"code": S, "title": S, "prerequisites": S, "title_hi": S, "prerequisites_hi": S}, ["code", "title"]
+                ),
                 e403="not dopt",
                 e409="exists",
                 e422="invalid",
@@ -508,8 +510,8 @@ DOCUMENT: dict[str, Any] = {
         "/courses/{code}": {
             "parameters": [_path_param("code", S)],
             "patch": _op(
-                "Change a course's title or prerequisites (dopt)",
-                body=_json({"title": S, "prerequisites": S}, []),
+                "Change a course's title or prerequisites, in English or Hindi (dopt)",
+                body=_json({"title": S, "prerequisites": S, "title_hi": S, "prerequisites_hi": S}, []),
                 e403="not dopt",
                 e404="no such course",
                 e422="invalid",

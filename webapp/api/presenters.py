@@ -245,7 +245,13 @@ def cca_json(cca: CCA) -> dict[str, Any]:
 
 
 def course_json(course: Course) -> dict[str, Any]:
-    return {"code": course.code, "title": course.title, "prerequisites": course.prerequisites}
+    return {
+        "code": course.code,
+        "title": course.title,
+        "prerequisites": course.prerequisites,
+        "title_hi": course.title_hi,
+        "prerequisites_hi": course.prerequisites_hi,
+    }
 
 
 def course_run_json(run: CourseRun, applications: int | None = None) -> dict[str, Any]:

@@ -20,10 +20,10 @@ from flask import Flask
 from flask_babel import get_locale, get_timezone
 from flask_babel import gettext as _
 
-from engine.models import CourseRun
+from engine.models import Course, CourseRun
 from engine.rules import warning_messages
 from webapp.ui import labels
-from webapp.ui.i18n import data_text, render
+from webapp.ui.i18n import data_text, page_language, render
 
 DATE_PATTERN = "dd-MM-yyyy"
 DAY_FORMAT = "%d-%m-%Y"
@@ -117,6 +117,8 @@ def init_app(app: Flask) -> None:
         month=month,
         data_text=data_text,
         reason=rule_reason,
+        course_title=course_title,
+        course_prerequisites=course_prerequisites,
     )
     app.jinja_env.globals.update(
         status_tone=labels.status_tone,
@@ -140,3 +142,13 @@ def rule_reason(check: Mapping[str, Any]) -> str:
 def eligibility_warnings(result: Mapping[str, Any]) -> list[str]:
     """The warnings of an eligibility result (engine.rules.check_eligibility) in the reader's language."""
     return [render(message) for message in warning_messages(result)]
+
+
+def course_title(course: Course) -> str:
+    """The course's title in the reader's language: its Hindi title on pages in Hindi, when it has one."""
+    return course.title_hi if course.title_hi and page_language() == "hi" else course.title
+
+
+def course_prerequisites(course: Course) -> str:
+    """The course's prerequisites in the reader's language ("" for none)."""
+    return course.prerequisites_hi if course.prerequisites_hi and page_language() == "hi" else course.prerequisites

@@ -103,16 +103,38 @@ class CourseForm(Form):
         description=_l("Shown to officers before they apply; leave empty for none."),
         render_kw={"maxlength": 2000},
     )
+    title_hi = StringField(
+        _l("Title in Hindi"),
+        [Length(max=200)],
+        description=_l("Shown on pages in Hindi; leave empty to show the title above."),
+        render_kw={"maxlength": 200, "lang": "hi"},
+    )
+    prerequisites_hi = TextAreaField(
+        _l("Prerequisites in Hindi"),
+        [Length(max=2000)],
+        description=_l("Shown on pages in Hindi; leave empty to show the prerequisites above."),
+        render_kw={"maxlength": 2000, "lang": "hi"},
+    )
 
     def __init__(self, course: Course | None = None, **kwargs: Any) -> None:
         if course is not None:
-            kwargs["data"] = {"title": course.title, "prerequisites": course.prerequisites}
+            kwargs["data"] = {
+                "title": course.title,
+                "prerequisites": course.prerequisites,
+                "title_hi": course.title_hi,
+                "prerequisites_hi": course.prerequisites_hi,
+            }
         super().__init__(**kwargs)
         if course is not None:
             del self.code
 
     def body(self) -> dict[str, Any]:
-        body: dict[str, Any] = {"title": self.title.data, "prerequisites": self.prerequisites.data or ""}
+        body: dict[str, Any] = {
+            "title": self.title.data,
+            "prerequisites": self.prerequisites.data or "",
+            "title_hi": self.title_hi.data or "",
+            "prerequisites_hi": self.prerequisites_hi.data or "",
+        }
         if "code" in self:
             body["code"] = (self.code.data or "").strip()
         return body
