@@ -17,7 +17,7 @@ CATALOGUES := $(wildcard $(TRANSLATIONS)/*/LC_MESSAGES/messages.po)
 EXTRACT := $(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
 	--add-comments=TRANSLATORS: --project="iGOT MicroMasters" --copyright-holder="DoPT, Training Division"
 
-.PHONY: setup run test lint bench clean i18n
+.PHONY: setup run test lint bench bench-scale bench-deadline clean i18n
 
 setup: $(VENV)/.installed $(VENDOR)/.installed $(BUILD)/.built $(CATALOGUES:.po=.mo)
 
@@ -67,10 +67,20 @@ test: setup lint
 	scripts/ensure-chromium
 	$(BIN)/python -m pytest -q
 
+# Through HTTP under gunicorn on a PostgreSQL database the benchmark makes and drops (SQLite
+# when none answers), beside the bare engine step; then deploy and the console's scripts.
 bench: setup
 	$(BIN)/python -m benchmarks.run
 	$(BIN)/python -m benchmarks.deploy
 	$(BIN)/python -m benchmarks.console
+
+# 1,000,000 history rows, 100,000 open tasks (several minutes; PostgreSQL).
+bench-scale: setup
+	$(BIN)/python -m benchmarks.scale
+
+# 50 clients register, sign in and apply (IGOT_LOAD_APPLICATIONS, default 10,000), 2 then 4 workers.
+bench-deadline: setup
+	$(BIN)/python -m benchmarks.deadline
 
 clean:
 	rm -rf $(VENV) node_modules $(VENDOR) $(BUILD) instance $(TRANSLATIONS)/*/LC_MESSAGES/messages.mo

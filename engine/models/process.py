@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from engine.db import Base
@@ -115,6 +115,15 @@ class HumanTask(Base):
         Index("ix_human_tasks_instance", "instance_id", "state"),
         # Pending work by task and age (the reports).
         Index("ix_human_tasks_pending", "state", "name", "created_at"),
+        # Open tasks only, by role in the inbox's order (DoPT's inbox reads the oldest first).
+        Index(
+            "ix_human_tasks_open_by_role",
+            "role",
+            "created_at",
+            "id",
+            postgresql_where=text("state = 'open'"),
+            sqlite_where=text("state = 'open'"),
+        ),
     )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload, lazyload
 
 from engine.access import can_work_task
 from engine.actions import CompleteUserTask
@@ -23,6 +23,12 @@ from engine.steps import advance, lock_instance
 
 # Money figures of a completed task that the audit entry keeps (USD claimed, the payment), so
 # that the money report reads them from the audit log, never from a workflow's state.
+APPLICANT_IN_ONE_STATEMENT = (
+    joinedload(Application.officer).options(joinedload(User.officer), lazyload(User.role_rows)),
+)
+"""Load options for a step's application: its officer and profile joined in, the officer's
+roles only if something asks (a step does not)."""
+
 AUDITED_FIGURES = ("amount_paid_usd", "amount_inr", "exchange_rate", "paid_on")
 
 
@@ -78,7 +84,7 @@ def complete_task(session: Session, user: User, task_id: str, data: Any, forms_d
         raise Conflict(f"the task is already {task.state}")
     if task.assignee and task.assignee != user.username:
         raise Conflict(f"the task is claimed by {task.assignee}")
-    application = session.get(Application, task.application_id)
+    application = session.get(Application, task.application_id, options=APPLICANT_IN_ONE_STATEMENT)
     if application is None:
         raise NotFound(f"task {task_id} not found")
     cleaned = validated_data(session, task, application, data, forms_dir, now)
