@@ -8,6 +8,7 @@ the SQL statements one completion sends.
 from __future__ import annotations
 
 import cProfile
+import os
 import pstats
 import sys
 import time
@@ -59,7 +60,9 @@ def main() -> None:
             client.post(f"/api/v1/tasks/{task_id}/complete", json=body, headers=headers)
         profiler.disable()
         print(f"{(time.perf_counter() - started) * 1000 / (len(task_ids) - 2):.2f} ms per completion (profiled)")
-        pstats.Stats(profiler).sort_stats("cumulative").print_stats(70)
+        pstats.Stats(profiler).sort_stats(os.environ.get("IGOT_PROFILE_SORT", "cumulative")).print_stats(
+            int(os.environ.get("IGOT_PROFILE_LINES", "70"))
+        )
         with app.app_context():
             web_db.engine.dispose()
 

@@ -35,7 +35,7 @@ from benchmarks.harness import (
     today,
 )
 from engine.bootstrap import Database
-from engine.models import User
+from engine.models import HumanTask, User
 from engine.services.applications import submit_application
 from engine.services.auth import issue_token
 from engine.services.people import create_user, register_officer
@@ -345,6 +345,22 @@ def _sign_in_lookup(database: Database) -> list[float]:
     return times
 
 
+def _plans(database: Database, label: str) -> None:
+    """The database's own plan and time for each inbox's query (a page of 50 and its count)."""
+    from engine.services.queries import TaskFilter, _task_query
+
+    with database.sessions() as session:
+        for username in ("scale.cca", "scale.dopt"):
+            user = session.scalars(select(User).where(User.username == username)).one()
+            page = _task_query(user, TaskFilter()).order_by(HumanTask.created_at, HumanTask.id).limit(50)
+            count = _task_query(user, TaskFilter()).with_only_columns(func.count())
+            for name, query in (("page", page), ("count", count)):
+                sql = str(query.compile(dialect=database.engine.dialect, compile_kwargs={"literal_binds": True}))
+                plan = [row[0] for row in session.execute(text(f"EXPLAIN ANALYZE {sql}"))]
+                nodes = [line.strip() for line in plan if "Scan" in line or "Sort" in line][:3]
+                print(f"[{label}] plan of {username}'s inbox {name}: {plan[-1].strip()}; " + " / ".join(nodes))
+
+
 def main() -> None:
     """Build the small size, measure, grow to the large size, measure, print the ratios."""
     with bench_database() as (url, folder):
@@ -376,6 +392,7 @@ def main() -> None:
             with gunicorn(settings, 2) as port:
                 figures[label] = _measure(port, seeded["tokens"], seeded["application_id"], label)
             report(f"[{label}] sign-in lookup by username (query)", _sign_in_lookup(database))
+            _plans(database, label)
         print("\nlarge / small, p95:")
         for name, small in figures["small"].items():
             large = figures["large"][name]
