@@ -98,6 +98,10 @@ class ProcessInstance(Base):
     __mapper_args__: dict[str, Any] = {"version_id_col": version}  # noqa: RUF012
 
 
+INBOX_ROWS = "state = 'open' AND application_id IS NOT NULL"
+"""The rows an inbox lists (engine.services.queries), which its partial indexes hold."""
+
+
 class HumanTask(Base):
     """A user task the inbox shows, kept in step with the instance on every save.
 
@@ -115,14 +119,24 @@ class HumanTask(Base):
         Index("ix_human_tasks_instance", "instance_id", "state"),
         # Pending work by task and age (the reports).
         Index("ix_human_tasks_pending", "state", "name", "created_at"),
-        # Open tasks only, by role in the inbox's order (DoPT's inbox reads the oldest first).
+        # The inbox's rows only (open, of an application), in its order: by role (DoPT's inbox),
+        # by role and CCA (a CCA approver's). The inbox query states both conditions.
         Index(
             "ix_human_tasks_open_by_role",
             "role",
             "created_at",
             "id",
-            postgresql_where=text("state = 'open'"),
-            sqlite_where=text("state = 'open'"),
+            postgresql_where=text(INBOX_ROWS),
+            sqlite_where=text(INBOX_ROWS),
+        ),
+        Index(
+            "ix_human_tasks_open_by_scope",
+            "role",
+            "scope_cca",
+            "created_at",
+            "id",
+            postgresql_where=text(INBOX_ROWS),
+            sqlite_where=text(INBOX_ROWS),
         ),
     )
 

@@ -35,13 +35,14 @@ class TaskFilter:
 
 
 def _task_query(user: User, filters: TaskFilter) -> Select[Any]:
-    query = select(HumanTask).where(HumanTask.state == "open", workable_tasks(user))
+    # Open tasks of an application: the condition of the inbox's partial indexes, stated so the
+    # database may use them. Without a filter on the application, joining it would only drop
+    # the tasks without one (its foreign key guarantees the rest), so it is left out.
+    query = select(HumanTask).where(
+        HumanTask.state == "open", HumanTask.application_id.is_not(None), workable_tasks(user)
+    )
     if filters.course or filters.course_run_id is not None or filters.cca or filters.officer_name:
         query = query.join(Application, Application.id == HumanTask.application_id)
-    else:
-        # Without a filter on the application, the join would only drop tasks without one (its
-        # foreign key guarantees the rest): the same rows, and the open-task index keeps its order.
-        query = query.where(HumanTask.application_id.is_not(None))
     if filters.application_id is not None:
         query = query.where(HumanTask.application_id == filters.application_id)
     if filters.course:

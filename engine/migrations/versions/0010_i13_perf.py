@@ -13,16 +13,26 @@ down_revision = "i11_dopt"
 branch_labels = None
 depends_on = None
 
-OPEN = sa.text("state = 'open'")
+# The inbox's rows: open tasks of an application (the inbox query says both).
+OPEN = sa.text("state = 'open' AND application_id IS NOT NULL")
 
 
 def upgrade() -> None:
-    # Only open tasks, in the inbox's order: a role's oldest open tasks are the first entries
-    # of its part of the index, however many closed tasks the table holds.
+    # Only open tasks, in the inbox's order: a role's oldest open tasks (DoPT's inbox), or a
+    # role's in one CCA (a CCA approver's), are the first entries of their part of the index,
+    # however many closed tasks the table holds; counting them reads the index alone.
     op.create_index(
         "ix_human_tasks_open_by_role",
         "human_tasks",
         ["role", "created_at", "id"],
+        unique=False,
+        postgresql_where=OPEN,
+        sqlite_where=OPEN,
+    )
+    op.create_index(
+        "ix_human_tasks_open_by_scope",
+        "human_tasks",
+        ["role", "scope_cca", "created_at", "id"],
         unique=False,
         postgresql_where=OPEN,
         sqlite_where=OPEN,
@@ -36,4 +46,5 @@ def downgrade() -> None:
     op.drop_index("ix_officers_email_lower", table_name="officers")
     op.drop_index("ix_users_email_lower", table_name="users")
     op.drop_index("ix_users_username_lower", table_name="users")
+    op.drop_index("ix_human_tasks_open_by_scope", table_name="human_tasks")
     op.drop_index("ix_human_tasks_open_by_role", table_name="human_tasks")
