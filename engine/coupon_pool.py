@@ -81,8 +81,8 @@ def watch_pool(session: Session, run_id: int, now: datetime) -> bool:
     conditional UPDATE, so of two steps that see the pool fall at once, only one tells.
     """
     counts = _run_counts(session, run_id)
-    flipped = session.execute(_flip_alert(session, run_id, counts.low, now))
-    if not counts.low or flipped.rowcount != 1:  # type: ignore[attr-defined]
+    flipped = session.execute(_flip_alert(session, run_id, counts.low, now)).first() is not None
+    if not counts.low or not flipped:
         return False
     _tell_course_team(session, run_id, counts, now)
     return True
@@ -117,8 +117,9 @@ def _run_counts(session: Session, run_id: int) -> PoolCounts:
 
 def _flip_alert(session: Session, run_id: int, low: bool, now: datetime) -> Any:
     """The run's alert row made `low`, in one statement: inserted when missing, updated only
-    when it changes. Its row count is 1 when it was made or changed; of two steps that see the
-    pool fall at once, the second waits on the row and then finds nothing to change."""
+    when it changes. It returns the row when it was made or changed (the row count of an
+    upsert is not reported by every driver); of two steps that see the pool fall at once, the
+    second waits on the row and then finds nothing to change."""
     dialect = session.get_bind().dialect.name
     insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
     statement = insert(CouponPoolAlert).values(course_run_id=run_id, low=low, changed_at=now)
@@ -126,7 +127,7 @@ def _flip_alert(session: Session, run_id: int, low: bool, now: datetime) -> Any:
         index_elements=[CouponPoolAlert.course_run_id],
         set_={"low": statement.excluded.low, "changed_at": statement.excluded.changed_at},
         where=CouponPoolAlert.low != statement.excluded.low,
-    )
+    ).returning(CouponPoolAlert.course_run_id)
 
 
 def _tell_course_team(session: Session, run_id: int, counts: PoolCounts, now: datetime) -> None:
