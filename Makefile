@@ -17,7 +17,7 @@ CATALOGUES := $(wildcard $(TRANSLATIONS)/*/LC_MESSAGES/messages.po)
 EXTRACT := $(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
 	--add-comments=TRANSLATORS: --project="iGOT MicroMasters" --copyright-holder="DoPT, Training Division"
 
-.PHONY: setup run test lint bench clean i18n fuzz
+.PHONY: setup run test lint bench bench-scale bench-deadline clean i18n fuzz
 
 setup: $(VENV)/.installed $(VENDOR)/.installed $(BUILD)/.built $(CATALOGUES:.po=.mo)
 
@@ -73,10 +73,20 @@ FUZZ_EXAMPLES ?= 25
 fuzz: setup
 	IGOT_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/python -m pytest -q -s tests/api/test_fuzz.py tests/api/test_boundary.py -k "fuzz or property"
 
+# Through HTTP under gunicorn on a PostgreSQL database the benchmark makes and drops (SQLite
+# when none answers), beside the bare engine step; then deploy and the console's scripts.
 bench: setup
 	$(BIN)/python -m benchmarks.run
 	$(BIN)/python -m benchmarks.deploy
 	$(BIN)/python -m benchmarks.console
+
+# 1,000,000 history rows, 100,000 open tasks (several minutes; PostgreSQL).
+bench-scale: setup
+	$(BIN)/python -m benchmarks.scale
+
+# 50 clients register, sign in and apply (IGOT_LOAD_APPLICATIONS, default 10,000), 2 then 4 workers.
+bench-deadline: setup
+	$(BIN)/python -m benchmarks.deadline
 
 clean:
 	rm -rf $(VENV) node_modules $(VENDOR) $(BUILD) instance $(TRANSLATIONS)/*/LC_MESSAGES/messages.mo

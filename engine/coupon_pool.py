@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -79,15 +80,9 @@ def watch_pool(session: Session, run_id: int, now: datetime) -> bool:
     Returns True when this call sent the message. The flip of the alert row is one
     conditional UPDATE, so of two steps that see the pool fall at once, only one tells.
     """
-    counts = pool_counts(session, [run_id])[run_id]
-    _ensure_alert_row(session, run_id, now)
-    flipped = session.execute(
-        update(CouponPoolAlert)
-        .where(CouponPoolAlert.course_run_id == run_id, CouponPoolAlert.low != counts.low)
-        .values(low=counts.low, changed_at=now)
-        .execution_options(synchronize_session=False)
-    )
-    if not counts.low or flipped.rowcount != 1:  # type: ignore[attr-defined]
+    counts = _run_counts(session, run_id)
+    flipped = session.execute(_flip_alert(session, run_id, counts.low, now)).first() is not None
+    if not counts.low or not flipped:
         return False
     _tell_course_team(session, run_id, counts, now)
     return True
@@ -98,11 +93,41 @@ def is_pool_watched(old_status: str | None, new_status: str | None) -> bool:
     return old_status != new_status and (old_status in WAITING_FOR_A_CODE or new_status in WAITING_FOR_A_CODE)
 
 
-def _ensure_alert_row(session: Session, run_id: int, now: datetime) -> None:
-    values = {"course_run_id": run_id, "low": False, "changed_at": now}
+def _run_counts(session: Session, run_id: int) -> PoolCounts:
+    """One run's counts in one statement (a step looks at its run's pool on every status move)."""
+    coupons = (
+        select(
+            func.count(Coupon.id).label("total"),
+            func.count(Coupon.application_id).label("given"),
+            func.count(Coupon.voided_at).label("voided"),
+        )
+        .where(Coupon.course_run_id == run_id)
+        .subquery()
+    )
+    waiting = (
+        select(func.count(Application.id))
+        .where(Application.course_run_id == run_id, Application.status.in_(WAITING_FOR_A_CODE))
+        .scalar_subquery()
+    )
+    total, given, voided, waiting_count = session.execute(
+        select(coupons.c.total, coupons.c.given, coupons.c.voided, waiting)
+    ).one()
+    return PoolCounts(int(total), int(given), int(voided), int(waiting_count))
+
+
+def _flip_alert(session: Session, run_id: int, low: bool, now: datetime) -> Any:
+    """The run's alert row made `low`, in one statement: inserted when missing, updated only
+    when it changes. It returns the row when it was made or changed (the row count of an
+    upsert is not reported by every driver); of two steps that see the pool fall at once, the
+    second waits on the row and then finds nothing to change."""
     dialect = session.get_bind().dialect.name
     insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
-    session.execute(insert(CouponPoolAlert).values(**values).on_conflict_do_nothing())
+    statement = insert(CouponPoolAlert).values(course_run_id=run_id, low=low, changed_at=now)
+    return statement.on_conflict_do_update(
+        index_elements=[CouponPoolAlert.course_run_id],
+        set_={"low": statement.excluded.low, "changed_at": statement.excluded.changed_at},
+        where=CouponPoolAlert.low != statement.excluded.low,
+    ).returning(CouponPoolAlert.course_run_id)
 
 
 def _tell_course_team(session: Session, run_id: int, counts: PoolCounts, now: datetime) -> None:

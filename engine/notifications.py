@@ -18,6 +18,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.util import identity_key
 
 from engine.i18n import N_, Message
 from engine.models import Application, Course, HumanTask, Notification, OutboxMail, User, UserRole
@@ -117,4 +118,8 @@ def _recipients(session: Session, application: Application, to: str) -> list[Use
 
 
 def _users(session: Session, ids: set[int]) -> list[User]:
-    return list(session.scalars(select(User).where(User.id.in_(ids)))) if ids else []
+    # The recipients are mostly already loaded (the applicant, the caller): no query for those.
+    known = [session.identity_map.get(identity_key(User, user_id)) for user_id in ids]
+    found = [user for user in known if isinstance(user, User)]
+    missing = ids - {user.id for user in found}
+    return found + (list(session.scalars(select(User).where(User.id.in_(missing)))) if missing else [])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, UniqueConstraint, true
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, UniqueConstraint, text, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from engine.db import Base
@@ -25,6 +25,11 @@ class User(Base):
     """
 
     __tablename__ = "users"
+    # Sign-in, registration and password reset look people up case-insensitively.
+    __table_args__ = (
+        Index("ix_users_username_lower", text("lower(username)")),
+        Index("ix_users_email_lower", text("lower(email)")),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(64), unique=True)
@@ -78,6 +83,7 @@ class Officer(Base):
     """The profile of an officer who applies; the eligibility rules read it."""
 
     __tablename__ = "officers"
+    __table_args__ = (Index("ix_officers_email_lower", text("lower(email)")),)
 
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
     full_name: Mapped[str] = mapped_column(String(200))

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from engine.db import Base
@@ -98,6 +98,10 @@ class ProcessInstance(Base):
     __mapper_args__: dict[str, Any] = {"version_id_col": version}  # noqa: RUF012
 
 
+INBOX_ROWS = "state = 'open' AND application_id IS NOT NULL"
+"""The rows an inbox lists (engine.services.queries), which its partial indexes hold."""
+
+
 class HumanTask(Base):
     """A user task the inbox shows, kept in step with the instance on every save.
 
@@ -115,6 +119,25 @@ class HumanTask(Base):
         Index("ix_human_tasks_instance", "instance_id", "state"),
         # Pending work by task and age (the reports).
         Index("ix_human_tasks_pending", "state", "name", "created_at"),
+        # The inbox's rows only (open, of an application), in its order: by role (DoPT's inbox),
+        # by role and CCA (a CCA approver's). The inbox query states both conditions.
+        Index(
+            "ix_human_tasks_open_by_role",
+            "role",
+            "created_at",
+            "id",
+            postgresql_where=text(INBOX_ROWS),
+            sqlite_where=text(INBOX_ROWS),
+        ),
+        Index(
+            "ix_human_tasks_open_by_scope",
+            "role",
+            "scope_cca",
+            "created_at",
+            "id",
+            postgresql_where=text(INBOX_ROWS),
+            sqlite_where=text(INBOX_ROWS),
+        ),
     )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)

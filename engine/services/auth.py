@@ -7,7 +7,7 @@ import secrets
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from engine.errors import Invalid, Unauthorized
 from engine.i18n import N_
@@ -63,7 +63,17 @@ def issue_token(session: Session, user: User, now: datetime) -> str:
 
 def user_for_token(session: Session, token: str, now: datetime) -> User:
     """The user a live token belongs to, or Unauthorized (also when the account was deactivated)."""
-    row = session.scalars(select(AuthToken).where(AuthToken.token_sha256 == _digest(token))).first()
+    # One statement: the token, its user, the user's roles and officer profile (every request
+    # reads them; their own selectin loads would be two more round trips).
+    query = (
+        select(AuthToken)
+        .where(AuthToken.token_sha256 == _digest(token))
+        .options(
+            joinedload(AuthToken.user).joinedload(User.role_rows),
+            joinedload(AuthToken.user).joinedload(User.officer),
+        )
+    )
+    row = session.scalars(query).unique().one_or_none()
     if row is None or row.revoked_at is not None or row.expires_at <= now or not row.user.active:
         raise Unauthorized("The token is unknown, expired or revoked; sign in again")
     return row.user

@@ -35,11 +35,14 @@ class TaskFilter:
 
 
 def _task_query(user: User, filters: TaskFilter) -> Select[Any]:
-    query = (
-        select(HumanTask)
-        .join(Application, Application.id == HumanTask.application_id)
-        .where(HumanTask.state == "open", workable_tasks(user))
+    # Open tasks of an application: the condition of the inbox's partial indexes, stated so the
+    # database may use them. Without a filter on the application, joining it would only drop
+    # the tasks without one (its foreign key guarantees the rest), so it is left out.
+    query = select(HumanTask).where(
+        HumanTask.state == "open", HumanTask.application_id.is_not(None), workable_tasks(user)
     )
+    if filters.course or filters.course_run_id is not None or filters.cca or filters.officer_name:
+        query = query.join(Application, Application.id == HumanTask.application_id)
     if filters.application_id is not None:
         query = query.where(HumanTask.application_id == filters.application_id)
     if filters.course:
@@ -66,6 +69,19 @@ def list_tasks(
     """A page of the open tasks the user may work, oldest first (count_tasks says how many in all)."""
     query = _task_query(user, filters or TaskFilter()).order_by(HumanTask.created_at, HumanTask.id)
     return list(session.scalars(query.limit(limit).offset(offset)))
+
+
+def task_page(
+    session: Session, user: User, filters: TaskFilter | None, limit: int, offset: int = 0
+) -> tuple[list[HumanTask], int]:
+    """A page of the open tasks the user may work, oldest first, and how many there are in all.
+
+    When the first page holds them all, its length is the count: no second query.
+    """
+    found = list_tasks(session, user, filters, limit, offset)
+    if offset == 0 and len(found) < limit:
+        return found, len(found)
+    return found, count_tasks(session, user, filters)
 
 
 def count_tasks(session: Session, user: User, filters: TaskFilter | None = None) -> int:

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload, lazyload
 
 from engine.access import can_work_task
 from engine.actions import CompleteUserTask
@@ -19,10 +19,16 @@ from engine.models import Application, AuditEntry, Coupon, HumanTask, ProcessIns
 from engine.rules import check_claim
 from engine.services.applications import INDIA
 from engine.services.process_data import task_data
-from engine.steps import advance, lock_instance
+from engine.steps import advance
 
 # Money figures of a completed task that the audit entry keeps (USD claimed, the payment), so
 # that the money report reads them from the audit log, never from a workflow's state.
+APPLICANT_IN_ONE_STATEMENT = (
+    joinedload(Application.officer).options(joinedload(User.officer), lazyload(User.role_rows)),
+)
+"""Load options for a step's application: its officer and profile joined in, the officer's
+roles only if something asks (a step does not)."""
+
 AUDITED_FIGURES = ("amount_paid_usd", "amount_inr", "exchange_rate", "paid_on")
 
 
@@ -71,14 +77,25 @@ def complete_task(session: Session, user: User, task_id: str, data: Any, forms_d
     audit entry keeps the decision and the words a person wrote (remarks, an answer), for
     the history.
     """
-    task = get_task(session, user, task_id)
-    instance = lock_instance(session, task.instance_id)
-    session.refresh(task)
+    # Lock the instance first, found through the task (one statement), then read the task as
+    # it is under the lock (an earlier load in this session may be stale).
+    instance = session.scalars(
+        select(ProcessInstance)
+        .join(HumanTask, HumanTask.instance_id == ProcessInstance.id)
+        .where(HumanTask.id == task_id)
+        .with_for_update(of=ProcessInstance)
+        .execution_options(populate_existing=True)
+    ).one_or_none()
+    task = session.get(HumanTask, task_id, populate_existing=True)
+    if task is None or not can_work_task(user, task):
+        raise NotFound(f"task {task_id} not found")
+    if instance is None:
+        raise Conflict("the process of this application no longer exists")
     if task.state != "open":
         raise Conflict(f"the task is already {task.state}")
     if task.assignee and task.assignee != user.username:
         raise Conflict(f"the task is claimed by {task.assignee}")
-    application = session.get(Application, task.application_id)
+    application = session.get(Application, task.application_id, options=APPLICANT_IN_ONE_STATEMENT)
     if application is None:
         raise NotFound(f"task {task_id} not found")
     cleaned = validated_data(session, task, application, data, forms_dir, now)

@@ -48,8 +48,9 @@ def apply() -> Any:
     require_role("officer")
     body = json_object(allowed={"course_run_id", "declaration"}, required={"course_run_id", "declaration"})
     application = submit_application(session(), caller(), body["course_run_id"], body["declaration"], now())
+    answer = application_json(session(), application, caller())  # read in the step's transaction
     commit()
-    return jsonify(application_json(session(), application, caller())), 201
+    return jsonify(answer), 201
 
 
 @api.get("/applications")

@@ -10,7 +10,7 @@ from engine.form_versions import task_form
 from engine.models import Application
 from engine.services.decisions import decision_facts
 from engine.services.process_data import task_data
-from engine.services.queries import TaskFilter, count_tasks, list_tasks
+from engine.services.queries import TaskFilter, task_page
 from engine.services.tasks import claim_task, complete_task, get_task, unclaim_task
 from webapp.api.blueprint import api
 from webapp.api.identity import authenticated, caller
@@ -32,8 +32,8 @@ def tasks() -> Any:
         name=request.args.get("name") or None,
     )
     page = requested_page()
-    found = list_tasks(session(), caller(), filters, page.size, page.offset)
-    return paged([task_json(task) for task in found], count_tasks(session(), caller(), filters), page)
+    found, total = task_page(session(), caller(), filters, page.size, page.offset)
+    return paged([task_json(task) for task in found], total, page)
 
 
 @api.get("/tasks/<task_id>")
@@ -74,5 +74,8 @@ def unclaim(task_id: str) -> Any:
 def complete(task_id: str) -> Any:
     body = json_object(allowed={"data"}, required={"data"})
     application = complete_task(session(), caller(), task_id, body["data"], settings().forms_dir, now())
+    # The answer is read inside the step's transaction (everything is flushed): the same rows
+    # the commit makes durable, without a second transaction after it.
+    answer = {"application": application_json(session(), application, caller())}
     commit()
-    return jsonify({"application": application_json(session(), application, caller())})
+    return jsonify(answer)

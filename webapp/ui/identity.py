@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 from flask import g, redirect, request, url_for
 from flask import session as cookie
 from flask_babel import gettext as _
+from sqlalchemy.orm import joinedload
 
 from engine.errors import Forbidden
 from engine.models import User
@@ -49,7 +50,8 @@ def _user_from_cookie() -> User | None:
     age = now().timestamp() - signed_in_at
     if age < 0 or age > SESSION_LIFETIME.total_seconds():
         return None
-    user = session().get(User, user_id)
+    # The roles and the officer profile in the same statement: every page reads them.
+    user = session().get(User, user_id, options=[joinedload(User.role_rows), joinedload(User.officer)])
     if user is None or not user.active or cookie.get(GENERATION_KEY) != user.session_generation:
         return None
     return user

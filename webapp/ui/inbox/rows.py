@@ -6,9 +6,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload, lazyload
 
-from engine.models import CCA, Application, Course, CourseRun, HumanTask
+from engine.models import CCA, Application, Course, CourseRun, HumanTask, User
 
 
 @dataclass(frozen=True)
@@ -31,12 +31,25 @@ class FilterOptions:
     ccas: list[CCA]
 
 
-def inbox_rows(session: Session, tasks: list[HumanTask], moment: datetime) -> list[InboxRow]:
-    """The tasks with their applications; a task is overdue once its due time has passed."""
+def inbox_rows(
+    session: Session, tasks: list[HumanTask], moment: datetime, cca_names: dict[str, str] | None = None
+) -> list[InboxRow]:
+    """The tasks with their applications; a task is overdue once its due time has passed.
+
+    `cca_names` (code to name) spares a query when the caller has the CCAs already.
+    """
     ids = {task.application_id for task in tasks if task.application_id is not None}
-    applications = {app.id: app for app in session.scalars(select(Application).where(Application.id.in_(ids)))}
-    codes = {app.cca_code for app in applications.values()}
-    cca_names = {cca.code: cca.name for cca in session.scalars(select(CCA).where(CCA.code.in_(codes)))}
+    if not ids:
+        return []
+    query = (
+        select(Application)
+        .where(Application.id.in_(ids))
+        .options(joinedload(Application.officer).options(joinedload(User.officer), lazyload(User.role_rows)))
+    )
+    applications = {app.id: app for app in session.scalars(query)}
+    if cca_names is None:
+        codes = {app.cca_code for app in applications.values()}
+        cca_names = {cca.code: cca.name for cca in session.scalars(select(CCA).where(CCA.code.in_(codes)))}
     rows = []
     for task in tasks:
         application = applications[task.application_id] if task.application_id is not None else None

@@ -14,7 +14,7 @@ from engine.errors import Conflict, Invalid, StepFailed, TooLarge
 from engine.form_versions import task_form
 from engine.models import Application, HumanTask, Upload, User
 from engine.services.process_data import task_data
-from engine.services.queries import count_tasks, list_tasks, task_counts_by_name
+from engine.services.queries import task_counts_by_name, task_page
 from engine.services.tasks import claim_task, complete_task, get_task, unclaim_task
 from engine.services.uploads import store_upload
 from webapp.core.database import commit, now, session, settings, upload_quota
@@ -39,15 +39,15 @@ def inbox() -> Any:
     user = viewer()
     query = inbox_query(request.args)
     page = requested_page()
-    tasks = list_tasks(session(), user, query.filters, page.size, page.offset)
-    total = count_tasks(session(), user, query.filters)
+    tasks, total = task_page(session(), user, query.filters, page.size, page.offset)
+    options = filter_options(session())
     return render_template(
         "inbox/inbox.html",
-        rows=inbox_rows(session(), tasks, now()),
+        rows=inbox_rows(session(), tasks, now(), {cca.code: cca.name for cca in options.ccas}),
         total=total,
         pager=Pager(page, total),
         counts=task_counts_by_name(session(), user),
-        options=filter_options(session()),
+        options=options,
         query=query,
     )
 
