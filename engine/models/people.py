@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, UniqueConstraint, true
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, UniqueConstraint, text, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from engine.db import Base
@@ -78,6 +78,8 @@ class Officer(Base):
     """The profile of an officer who applies; the eligibility rules read it."""
 
     __tablename__ = "officers"
+    # One edX account is one officer's, whatever its case (engine.services.people.edx_username_taken).
+    __table_args__ = (Index("uq_officers_edx_username", text("lower(edx_username)"), unique=True),)
 
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
     full_name: Mapped[str] = mapped_column(String(200))
