@@ -153,8 +153,8 @@ def profile_values(
     """The profile fields `names` of `body`, checked as registration checks them.
 
     Returns the column values (`cca` becomes `cca_code`, dates become `date`s, texts are
-    stripped, a mobile number loses its spaces and hyphens); every bad field gets a reason in `fields`. `today` is the date in India:
-    no date of joining or birth may be after it.
+    stripped, a mobile number loses its spaces and hyphens); every bad field gets a reason in
+    `fields`. `today` is the date in India: no date of joining or birth may be after it.
     """
     profile: dict[str, Any] = {}
     for name in names:
