@@ -245,8 +245,9 @@ def _checked_run(session: Session, body: dict[str, Any], fields: dict[str, str])
 
     Rules: every date lies in the years 2000 to 2100; registration closes on or before the
     start; the run ends after it starts; an exam window is given whole or not at all, opens
-    after the run starts and closes on or after it opens; the fee and the cap are amounts in USD above 0 and at most 100000, written as plain
-    decimals (digits, then at most two decimals after a point).
+    after the run starts and closes on or after it opens; the fee and the cap are amounts in
+    USD above 0 and at most 100000, written as plain decimals (digits, then at most two
+    decimals after a point).
     """
     course = body.get("course")
     if not isinstance(course, str) or session.get(Course, course) is None:
