@@ -163,6 +163,14 @@ def test_a_closed_run_takes_no_application_and_no_change(client: FlaskClient, st
     assert staff["dopt"].post("/course-runs/999999/close").status_code == 404
 
 
+def test_a_course_title_has_at_most_200_characters(staff: dict[str, Api]) -> None:
+    added = staff["dopt"].post("/courses", {"code": "LONG", "title": "T" * 3000})
+    changed = staff["dopt"].patch("/courses/CGP", {"title": "T" * 201})
+
+    for refused in (added, changed):
+        assert refused.status_code == 422 and "title" in refused.json["error"]["fields"]
+
+
 def test_runs_are_listed_by_period_with_their_applications(client: FlaskClient, staff: dict[str, Api]) -> None:
     upcoming = open_run(staff["dopt"], "FDP")
     past = (
