@@ -201,6 +201,7 @@ def test_a_migration_is_shown_before_it_is_done(
     )
 
     assert "What the move would change (nothing is changed yet)" in preview and "approval_reminder" in preview
+    assert re.search(r"approval_reminder ?: \d\d-\d\d-\d{4} \d\d:\d\d IST", preview), preview
     assert "The application cannot be moved" in same and "already runs on version 1 of cadre_approval" in same
     assert unconfirmed.status_code == 422
     assert moved.status_code == 302
