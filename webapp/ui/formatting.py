@@ -62,10 +62,11 @@ def moment(value: datetime | str | None) -> str:
     if value is None or value == "":
         return ""
     if isinstance(value, str):
+        text = value
         try:
-            value = datetime.fromisoformat(value)
+            value = datetime.fromisoformat(text)
         except ValueError:
-            return value
+            return text
         if value.tzinfo is None:
             value = value.replace(tzinfo=UTC)
     shown = format_datetime(value, MOMENT_PATTERN, tzinfo=get_timezone(), locale=get_locale())
