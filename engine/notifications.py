@@ -42,7 +42,7 @@ def write_notifications(
     `notices` are what the step's scripts sent, in order; `opened` the inbox rows of the user
     tasks the step opened. The officer's tasks are paired with the officer's messages of
     the same step, last message with first task; a task left without a message gets
-    "Action needed". Flushes the session.
+    "Action needed". A deactivated account gets neither notification nor mail. Flushes the session.
     """
     officer_tasks = [row for row in opened if row.role == "officer"]
     to_officer = [index for index, notice in enumerate(notices) if notice.to == "officer"]
@@ -63,8 +63,9 @@ def write_notifications(
                     task_id=task.id if task is not None else None,
                 )
             )
-    for task in officer_tasks[len(pairs) :]:
-        written.append(_action_needed(session, application, task, now))
+    if application.officer.active:
+        for task in officer_tasks[len(pairs) :]:
+            written.append(_action_needed(session, application, task, now))
     session.add_all(written)
     session.flush()
     recipients = {user.id: user for user in _users(session, {n.recipient_id for n in written})}
@@ -109,9 +110,10 @@ def _action_needed(session: Session, application: Application, task: HumanTask, 
 
 
 def _recipients(session: Session, application: Application, to: str) -> list[User]:
+    """Who receives a notice addressed to `to`; a deactivated account receives nothing."""
     if to == "officer":
-        return [application.officer]
-    query = select(User).join(UserRole).where(UserRole.role == to).order_by(User.id)
+        return [application.officer] if application.officer.active else []
+    query = select(User).join(UserRole).where(UserRole.role == to, User.active).order_by(User.id)
     if to == "cca_approver":
         query = query.where(User.cca_code == application.cca_code)
     return list(session.scalars(query))

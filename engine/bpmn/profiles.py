@@ -12,6 +12,8 @@ import copy
 from collections.abc import Mapping
 from typing import Any
 
+from engine.rules import SERVICE_NAMES_HI
+
 _COURSE_RUN: dict[str, Any] = {
     "id": 1,
     "course": "CGP",
@@ -31,7 +33,7 @@ _ELIGIBLE_OFFICER: dict[str, Any] = {
         "email": "asha.verma@example.gov.in",
         "service": "IAS",
         "service_name": "Indian Administrative Service",
-        "service_name_hi": "भारतीय प्रशासनिक सेवा",
+        "service_name_hi": SERVICE_NAMES_HI["IAS"],
         "cca": "DOPT-IAS",
         "cca_name": "Department of Personnel and Training (IAS)",
         "designation": "Under Secretary",
@@ -57,7 +59,7 @@ PROFILES: Mapping[str, dict[str, Any]] = {
             **_ELIGIBLE_OFFICER["officer"],
             "service": "OTHER",
             "service_name": "Other service",
-            "service_name_hi": "अन्य सेवा",
+            "service_name_hi": SERVICE_NAMES_HI["OTHER"],
         },
     },
     # An eligible CSS officer whose cadre only needs to be told, not asked.
@@ -67,7 +69,7 @@ PROFILES: Mapping[str, dict[str, Any]] = {
             **_ELIGIBLE_OFFICER["officer"],
             "service": "CSS_A",
             "service_name": "Central Secretariat Service (Group 'A')",
-            "service_name_hi": "केंद्रीय सचिवालय सेवा (समूह 'क')",
+            "service_name_hi": SERVICE_NAMES_HI["CSS_A"],
             "cca": "DOPT-CSS",
             "cca_name": "Department of Personnel and Training (CSS)",
         },

@@ -21,7 +21,8 @@ class OutboxMail(Base):
     sent, so a corrected address still gets the mail. `status`:
     pending (to send), in_digest (the recipient takes a daily digest; it waits for the next
     one), digested (went out in a digest), sent, logged (no SMTP server configured: written
-    to the log), no_address (the recipient has no address), dropped (a reset for an address
+    to the log), no_address (the recipient has no address), inactive (the
+    recipient's account was deactivated before it was sent), dropped (a reset for an address
     nobody has), failed (the server refused it for good; `last_error`).
 
     A sender claims a row by setting `claimed_by` and `claimed_until` (a lease); another

@@ -83,7 +83,11 @@ class Officer(Base):
     """The profile of an officer who applies; the eligibility rules read it."""
 
     __tablename__ = "officers"
-    __table_args__ = (Index("ix_officers_email_lower", text("lower(email)")),)
+    # One edX account is one officer's, whatever its case (engine.services.people.edx_username_taken).
+    __table_args__ = (
+        Index("ix_officers_email_lower", text("lower(email)")),
+        Index("uq_officers_edx_username", text("lower(edx_username)"), unique=True),
+    )
 
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
     full_name: Mapped[str] = mapped_column(String(200))

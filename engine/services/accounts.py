@@ -23,7 +23,7 @@ from engine.lanes import ROLES
 from engine.models import CCA, Application, AuditEntry, HumanTask, Officer, User, UserRole
 from engine.services.auth import revoke_tokens, set_password
 from engine.services.paging import Page, PageRequest, paginate
-from engine.services.people import create_user
+from engine.services.people import CCA_ONLY_FOR_APPROVERS, create_user
 from engine.services.reference import create_cca
 
 ACCOUNT_ACTIONS: tuple[str, ...] = (
@@ -125,7 +125,8 @@ def add_user(
 def change_user(session: Session, actor: User, user: User, changes: Mapping[str, Any], now: datetime) -> User:
     """Change a user's `roles` (a list), `cca` (a code or None) and `active` (a boolean).
 
-    Only the keys given change. An administrator cannot deactivate their own account or
+    Only the keys given change; a CCA is bound only to a CCA approver (an approver whose role
+    is taken away, with no CCA given, loses the CCA). An administrator cannot deactivate their own account or
     remove their own admin role (Invalid naming the field says why). A deactivated user's
     API tokens are revoked at `now`; tasks the user had taken and may no longer work go
     back to the shared inbox. Audited with the values before and after; no entry when
@@ -134,7 +135,8 @@ def change_user(session: Session, actor: User, user: User, changes: Mapping[str,
     _require_admin(actor)
     fields = {name: "unknown field" for name in sorted(set(changes) - {"roles", "cca", "active"})}
     roles = _roles(changes.get("roles", user.roles), user, fields)
-    cca = changes.get("cca", user.cca_code)
+    # A CCA left unsaid goes with the approver role when that role is taken away.
+    cca = changes.get("cca", user.cca_code if "cca_approver" in roles else None)
     active = changes.get("active", user.active)
     if not isinstance(active, bool):
         fields["active"] = "true or false"
@@ -142,6 +144,8 @@ def change_user(session: Session, actor: User, user: User, changes: Mapping[str,
         fields["cca"] = UNKNOWN_CCA
     elif "cca_approver" in roles and not cca:
         fields["cca"] = APPROVER_NEEDS_CCA
+    elif cca and "cca_approver" not in roles and "roles" not in fields:
+        fields["cca"] = CCA_ONLY_FOR_APPROVERS
     if actor.id == user.id:
         if active is False:
             fields["active"] = OWN_DEACTIVATION

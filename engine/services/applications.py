@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
 from sqlalchemy import select
@@ -191,7 +191,10 @@ PROCESS_RUN_FIELDS = ("id", "course", "starts_on", "registration_closes_on", "en
 
 def run_data(run: CourseRun) -> dict[str, Any]:
     """What the process knows of a run; dates as ISO strings so task data stays JSON."""
-    result_due_at = f"{(run.ends_on + timedelta(days=1)).isoformat()}T00:00:00{INDIA_OFFSET}"
+    # The day after the end; a run ending on the last day a date can hold (refused since, but
+    # such a run may be stored) waits until that day rather than failing every application.
+    due = run.ends_on if run.ends_on >= date.max else run.ends_on + timedelta(days=1)
+    result_due_at = f"{due.isoformat()}T00:00:00{INDIA_OFFSET}"
     summary = run_summary(run)
     fields = {name: summary[name] for name in PROCESS_RUN_FIELDS}
     return fields | {"course_title": run.course.title, "result_due_at": result_due_at}

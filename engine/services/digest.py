@@ -42,7 +42,9 @@ def queue_digests(make_session: sessionmaker[Any], now: datetime, hour: int) -> 
     if day is None:
         return 0
     with make_session() as session:
-        user_ids = list(session.scalars(select(User.id).where(User.mail_delivery == DAILY).order_by(User.id)))
+        user_ids = list(
+            session.scalars(select(User.id).where(User.mail_delivery == DAILY, User.active).order_by(User.id))
+        )
     written = 0
     for user_id in user_ids:
         try:

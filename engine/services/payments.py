@@ -185,6 +185,10 @@ def payment_json(payment: Payment) -> dict[str, Any]:
     }
 
 
+REVERSED = "The end date must not be before the start date"
+"""The reason `date_range` gives when `from` is after `to`."""
+
+
 def date_range(start: Any, end: Any) -> tuple[date | None, date | None]:
     """`from` and `to` of a ledger query (YYYY-MM-DD, or empty for no bound).
 
@@ -204,7 +208,7 @@ def date_range(start: Any, end: Any) -> tuple[date | None, date | None]:
             fields[name] = "Enter a date as YYYY-MM-DD"
     first, last = bounds
     if first is not None and last is not None and first > last:
-        fields["to"] = "The end date must not be before the start date"
+        fields["to"] = REVERSED
     if fields:
         raise Invalid("The dates are not valid", fields)
     return first, last

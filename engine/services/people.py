@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from engine.errors import Conflict, Invalid
+from engine.i18n import N_
 from engine.lanes import ROLES
 from engine.models import CCA, Officer, User, UserRole
 from engine.passwords import hash_password
@@ -40,7 +41,8 @@ def create_user(
     cca_code: str | None = None,
     email: str | None = None,
 ) -> User:
-    """Create a user with roles; a CCA approver must be bound to an existing CCA.
+    """Create a user with roles; a CCA approver must be bound to an existing CCA, and only a
+    CCA approver may be bound to one.
 
     `email` (optional) is where the user's notifications are mailed (an officer's address
     is on the officer profile instead); it must be a unique address. Raises Invalid naming
@@ -56,6 +58,8 @@ def create_user(
         fields["roles"] = "Give one or more of: " + ", ".join(ROLES)
     elif "cca_approver" in roles and not cca_code:
         fields["cca"] = "A CCA approver must be bound to a CCA"
+    elif cca_code and "cca_approver" not in roles:
+        fields["cca"] = CCA_ONLY_FOR_APPROVERS
     if cca_code is not None and session.get(CCA, cca_code) is None:
         fields["cca"] = f"No CCA with code {cca_code}"
     if fields:
@@ -116,6 +120,8 @@ def register_officer(session: Session, body: dict[str, Any], today: date) -> Use
     if problem:
         fields["password"] = problem
     profile = profile_values(session, body, PROFILE_FIELDS, today, fields)
+    if "edx_username" in profile and edx_username_taken(session, profile["edx_username"]):
+        fields["edx_username"] = EDX_USERNAME_TAKEN
     if fields:
         raise Invalid("The registration has errors", fields)
     username = str(body["username"])
@@ -147,14 +153,16 @@ def profile_values(
     """The profile fields `names` of `body`, checked as registration checks them.
 
     Returns the column values (`cca` becomes `cca_code`, dates become `date`s, texts are
-    stripped); every bad field gets a reason in `fields`. `today` is the date in India:
-    no date of joining or birth may be after it.
+    stripped, a mobile number loses its spaces and hyphens); every bad field gets a reason in
+    `fields`. `today` is the date in India: no date of joining or birth may be after it.
     """
     profile: dict[str, Any] = {}
     for name in names:
         value = body.get(name)
         if name in _TEXT_LIMITS:
             text = _required_text(value, _TEXT_LIMITS[name], name, fields)
+            if name == "mobile":
+                text = tidy_mobile(text)
             problem = _text_problem(name, text) if text else None
             if problem:
                 fields[name] = problem
@@ -181,6 +189,11 @@ def profile_values(
     return profile
 
 
+def tidy_mobile(text: str) -> str:
+    """A mobile number as typed ("+91 98765-43210") without its spaces and hyphens ("+919876543210")."""
+    return "".join(text.split()).replace("-", "")
+
+
 def _required_text(value: Any, limit: int, name: str, fields: dict[str, str]) -> str:
     if not isinstance(value, str) or not value.strip():
         fields[name] = "This field is required"
@@ -202,6 +215,23 @@ def _text_problem(name: str, text: str) -> str | None:
 def email_taken(session: Session, email: str, other_than: int | None = None) -> bool:
     """True when an officer other than user `other_than` registered this e-mail (any case)."""
     query = select(Officer.user_id).where(func.lower(Officer.email) == email.lower())
+    if other_than is not None:
+        query = query.where(Officer.user_id != other_than)
+    return session.scalars(query).first() is not None
+
+
+CCA_ONLY_FOR_APPROVERS = N_("Only a CCA approver is bound to a CCA: add the role CCA approver, or leave the CCA empty")
+EDX_USERNAME_TAKEN = N_("This edX username is already used by another officer")
+
+
+def edx_username_taken(session: Session, edx_username: str, other_than: int | None = None) -> bool:
+    """True when an officer other than user `other_than` has this edX username (any case).
+
+    One edX account is one officer's: the course team matches enrolments and results on
+    it, so two officers sharing one would receive each other's results. The database holds the
+    same rule (a unique index on lower(edx_username)).
+    """
+    query = select(Officer.user_id).where(func.lower(Officer.edx_username) == edx_username.lower())
     if other_than is not None:
         query = query.where(Officer.user_id != other_than)
     return session.scalars(query).first() is not None

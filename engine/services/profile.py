@@ -23,7 +23,14 @@ from engine.models import Application, AuditEntry, Officer, User
 from engine.passwords import verify_password
 from engine.services.accounts import account_history, audit_account_change
 from engine.services.auth import set_password
-from engine.services.people import CONTACT_FIELDS, SERVICE_FIELDS, email_taken, profile_values
+from engine.services.people import (
+    CONTACT_FIELDS,
+    EDX_USERNAME_TAKEN,
+    SERVICE_FIELDS,
+    edx_username_taken,
+    email_taken,
+    profile_values,
+)
 from engine.statuses import LIVE_STATUSES
 
 NO_PROFILE = N_("Only officers have a profile to change")
@@ -56,7 +63,7 @@ def change_profile(session: Session, actor: User, officer: User, body: Any, toda
 
     Raises Forbidden (no profile, not allowed), Conflict (service details while an
     application is under way; an e-mail another officer has) and Invalid naming every bad
-    or unknown field.
+    or unknown field (an edX username another officer has among them).
     """
     profile = officer.officer
     if profile is None:
@@ -68,6 +75,8 @@ def change_profile(session: Session, actor: User, officer: User, body: Any, toda
     allowed = set(CONTACT_FIELDS) | set(SERVICE_FIELDS)
     fields = {name: "unknown field" for name in sorted(set(body) - allowed)}
     values = profile_values(session, dict(body), [name for name in body if name in allowed], today, fields)
+    if "edx_username" in values and edx_username_taken(session, values["edx_username"], other_than=officer.id):
+        fields["edx_username"] = EDX_USERNAME_TAKEN
     if fields:
         raise Invalid("The profile has errors", fields)
     service_changes = {name for name in body if name in SERVICE_FIELDS}

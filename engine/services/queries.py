@@ -111,14 +111,16 @@ def applications_by_id(session: Session, user: User, ids: Iterable[int | None]) 
 
 
 def history(session: Session, application_id: int) -> list[AuditEntry]:
-    """What happened to an application, oldest first."""
+    """What happened to an application, oldest first (by time, then by the order written)."""
     return histories(session, [application_id])[application_id]
 
 
 def histories(session: Session, application_ids: list[int]) -> dict[int, list[AuditEntry]]:
     """The history of several applications in one query (lists must not query per row)."""
     found: dict[int, list[AuditEntry]] = {application_id: [] for application_id in application_ids}
-    query = select(AuditEntry).where(AuditEntry.application_id.in_(application_ids)).order_by(AuditEntry.id)
+    query = (
+        select(AuditEntry).where(AuditEntry.application_id.in_(application_ids)).order_by(AuditEntry.at, AuditEntry.id)
+    )
     for entry in session.scalars(query):
         found[entry.application_id or 0].append(entry)
     return found

@@ -213,6 +213,12 @@ RUN_DATES = ("starts_on", "registration_closes_on", "ends_on")
 EXAM_DATES = ("exam_starts_on", "exam_ends_on")
 DEFAULT_FEE_USD = Decimal("100")
 DEFAULT_CAP_USD = Decimal("100")
+# The years a run's dates may fall in: far enough either way for any real run, near enough that
+# the day after a run's end (its result due date) is a date.
+RUN_FIRST_YEAR = 2000
+RUN_LAST_YEAR = 2100
+# An amount as people type it: digits, and at most two decimals after a point (no exponent).
+PLAIN_AMOUNT = re.compile(r"^[0-9]+(\.[0-9]{1,2})?$")
 
 
 def create_course_run(session: Session, body: Any) -> CourseRun:
@@ -286,9 +292,11 @@ def close_course_run(session: Session, user: User, run_id: int, now: datetime) -
 def _checked_run(session: Session, body: dict[str, Any], fields: dict[str, str]) -> dict[str, Any]:
     """The run's values from a body; every bad field named in `fields` (then Invalid is raised).
 
-    Rules: registration closes on or before the start; the run ends after it starts; an exam
-    window is given whole or not at all, opens after the run starts and closes on or after it
-    opens; the fee and the cap are amounts in USD above 0 and at most 100000.
+    Rules: every date lies in the years 2000 to 2100; registration closes on or before the
+    start; the run ends after it starts; an exam window is given whole or not at all, opens
+    after the run starts and closes on or after it opens; the fee and the cap are amounts in
+    USD above 0 and at most 100000, written as plain decimals (digits, then at most two
+    decimals after a point).
     """
     course = body.get("course")
     if not isinstance(course, str) or session.get(Course, course) is None:
@@ -303,6 +311,10 @@ def _checked_run(session: Session, body: dict[str, Any], fields: dict[str, str])
         dates[name] = None if value in (None, "") else parse_date(value)
         if value not in (None, "") and dates[name] is None:
             fields[name] = N_("Enter a date as YYYY-MM-DD")
+    for name, day in dates.items():
+        if day is not None and not RUN_FIRST_YEAR <= day.year <= RUN_LAST_YEAR:
+            fields[name] = N_("Choose a date in the years 2000 to 2100")
+            dates[name] = None
     starts, closes, ends = dates["starts_on"], dates["registration_closes_on"], dates["ends_on"]
     if starts and closes and closes > starts:
         fields["registration_closes_on"] = N_("Registration must close on or before the start date")
@@ -330,11 +342,14 @@ def _check_exam_window(body: dict[str, Any], dates: dict[str, date | None], fiel
 
 
 def _amount(value: Any, default: Decimal, name: str, fields: dict[str, str]) -> Decimal:
-    """An amount in USD above 0 and at most 100000 (None: the default)."""
+    """An amount in USD above 0 and at most 100000 (None: the default), a plain decimal."""
     if value is None:
         return default
     if isinstance(value, bool) or not isinstance(value, int | float | str):
         fields[name] = N_("A positive amount in USD")
+        return default
+    if isinstance(value, str) and not PLAIN_AMOUNT.match(value.strip()):
+        fields[name] = N_("Write the amount in digits, with at most two decimals after a point (e.g. 100 or 99.50)")
         return default
     try:
         amount = Decimal(str(value).strip())

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, joinedload, lazyload
 
 from engine.access import can_work_task
 from engine.actions import CompleteUserTask
-from engine.errors import Conflict, Invalid, NotFound
+from engine.errors import Conflict, Invalid, NotFound, StepFailed
 from engine.form_versions import task_form
 from engine.forms import claim_context, validate_form
 from engine.models import Application, AuditEntry, Coupon, HumanTask, ProcessInstance, Upload, User
@@ -116,24 +116,30 @@ def run_completion(
 ) -> None:
     """Complete an open task with data already validated; the completion is the action's actor's.
 
-    `detail` adds to the audit entry (who retried it, say).
+    `detail` adds to the audit entry (who retried it, say). The completion is written before
+    the step runs, so the history (ordered by time, then entry) lists it before what the step
+    did (the tasks it opened, say); a step that fails takes it back.
     """
-    advance(session, instance, application, action, action.actor, now)
+    figures = {name: action.data[name] for name in AUDITED_FIGURES if name in action.data}
+    entry = AuditEntry(
+        at=now,
+        actor=action.actor,
+        action="completed",
+        application_id=task.application_id,
+        instance_id=task.instance_id,
+        task=task.name,
+        detail=history_detail(action.data) | figures | (detail or {}),
+    )
+    session.add(entry)
+    session.flush()
+    try:
+        advance(session, instance, application, action, action.actor, now)
+    except (StepFailed, Conflict):
+        session.delete(entry)
+        raise
     task.state = "completed"
     task.completed_at = now
     task.completed_by = action.actor
-    figures = {name: action.data[name] for name in AUDITED_FIGURES if name in action.data}
-    session.add(
-        AuditEntry(
-            at=now,
-            actor=action.actor,
-            action="completed",
-            application_id=task.application_id,
-            instance_id=task.instance_id,
-            task=task.name,
-            detail=history_detail(action.data) | figures | (detail or {}),
-        )
-    )
     session.flush()
 
 

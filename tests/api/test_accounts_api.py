@@ -220,3 +220,31 @@ def test_own_password_change_checks_the_current_one_and_ends_the_tokens(client: 
 
     assert officer.get("/me").status_code == 401
     assert sign_in(client, username, "another-password").get("/me").status_code == 200
+
+
+def test_an_edx_username_is_one_officers_at_registration_and_on_change(client: FlaskClient) -> None:
+    from tests.api.conftest import officer_body
+
+    first = register(client, edx_username="Shared_Edx")
+    again = client.post("/api/v1/officers", json=officer_body(edx_username="shared_edx"))
+    second = register(client)
+    change = second.patch("/me", {"edx_username": "SHARED_EDX"})
+    own = first.patch("/me", {"edx_username": "shared_EDX"})
+
+    for refused in (again, change):
+        assert refused.status_code == 422
+        assert refused.json["error"]["fields"]["edx_username"] == "This edX username is already used by another officer"
+    assert own.status_code == 200
+
+
+def test_a_cca_is_bound_only_to_a_cca_approver(staff: dict[str, Api]) -> None:
+    created = staff["admin"].post(
+        "/users", {"username": "cashier", "password": PASSWORD, "roles": ["finance"], "cca": "KA-DPAR"}
+    )
+    bound = staff["admin"].patch("/users/finance", {"cca": "KA-DPAR"})
+    demoted = staff["admin"].patch("/users/cca", {"roles": ["dopt"]})
+
+    for refused in (created, bound):
+        assert refused.status_code == 422
+        assert "CCA approver" in refused.json["error"]["fields"]["cca"]
+    assert demoted.status_code == 200 and demoted.json["cca"] is None

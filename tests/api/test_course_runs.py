@@ -26,7 +26,7 @@ def test_a_run_is_created_with_its_exam_window_fee_and_cap(staff: dict[str, Api]
         "exam_starts_on": "2027-09-10",
         "exam_ends_on": "2027-09-20",
         "fee_usd": 175,
-        "reimbursement_cap_usd": "100",
+        "reimbursement_cap_usd": 100,
     }
 
     created = staff["dopt"].post("/course-runs", body)
@@ -67,6 +67,45 @@ def test_each_broken_rule_of_a_run_is_named(staff: dict[str, Api]) -> None:
     late_exam = RUN | {"exam_starts_on": "2027-09-20", "exam_ends_on": "2027-09-10"}
     assert "exam_ends_on" in staff["dopt"].post("/course-runs", late_exam).json["error"]["fields"]
     assert "fee_usd" in staff["dopt"].post("/course-runs", RUN | {"fee_usd": "99.999"}).json["error"]["fields"]
+
+
+def test_dates_outside_the_years_2000_to_2100_and_amounts_not_in_plain_digits_are_refused(
+    staff: dict[str, Api],
+) -> None:
+    far = {"starts_on": "9999-03-01", "registration_closes_on": "9999-01-01", "ends_on": "9999-12-31"}
+    early = {"starts_on": "1900-03-01", "registration_closes_on": "1900-01-01", "ends_on": "1900-12-31"}
+    for dates in (far, early):
+        response = staff["dopt"].post("/course-runs", RUN | dates)
+        assert response.status_code == 422
+        assert set(response.json["error"]["fields"]) == set(dates)
+        assert "2000 to 2100" in response.json["error"]["fields"]["ends_on"]
+    run = staff["dopt"].post("/course-runs", RUN).json
+    moved = staff["dopt"].patch(f"/course-runs/{run['id']}", {"ends_on": "9999-12-31"})
+    assert moved.status_code == 422 and "ends_on" in moved.json["error"]["fields"]
+
+
+def test_an_amount_typed_other_than_as_plain_decimals_is_refused(db: Database) -> None:
+    from engine.services.reference import course_run_problems
+
+    with db.sessions() as session:
+        for typed in ("1e3", "1,000", "-5", "12.345", "0x10", "Infinity"):
+            assert "fee_usd" in course_run_problems(session, RUN | {"fee_usd": typed}), typed
+        assert course_run_problems(session, RUN | {"fee_usd": " 99.50 ", "reimbursement_cap_usd": "100"}) == {}
+
+
+def test_an_application_to_a_run_ending_on_the_last_day_a_date_holds_is_made(
+    client: FlaskClient, staff: dict[str, Api], db: Database
+) -> None:
+    from datetime import date
+
+    from engine.models import CourseRun
+
+    run = open_run(staff["dopt"])
+    with db.sessions() as session:
+        session.get(CourseRun, run["id"]).ends_on = date.max
+        session.commit()
+    applied = register(client).post("/applications", {"course_run_id": run["id"], "declaration": True})
+    assert applied.status_code == 201, applied.json
 
 
 def test_a_run_is_changed_by_the_same_rules_and_its_course_stays(staff: dict[str, Api]) -> None:
@@ -122,6 +161,14 @@ def test_a_closed_run_takes_no_application_and_no_change(client: FlaskClient, st
     assert changing.status_code == 409
     assert officer.get(f"/applications/{earlier['id']}").json["status"] == earlier["status"]
     assert staff["dopt"].post("/course-runs/999999/close").status_code == 404
+
+
+def test_a_course_title_has_at_most_200_characters(staff: dict[str, Api]) -> None:
+    added = staff["dopt"].post("/courses", {"code": "LONG", "title": "T" * 3000})
+    changed = staff["dopt"].patch("/courses/CGP", {"title": "T" * 201})
+
+    for refused in (added, changed):
+        assert refused.status_code == 422 and "title" in refused.json["error"]["fields"]
 
 
 def test_runs_are_listed_by_period_with_their_applications(client: FlaskClient, staff: dict[str, Api]) -> None:

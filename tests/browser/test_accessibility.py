@@ -129,3 +129,26 @@ def test_forgot_password_page_has_no_serious_accessibility_violation(people: Peo
     expect(page.get_by_role("status")).to_contain_text("a link to choose a new password is on its way")
 
     assert serious_violations(page) == []
+
+
+@pytest.fixture(scope="module")
+def all_roles(site: Site) -> str:
+    site.add_staff("all.roles", ["admin", "finance", "dopt", "process_owner"])
+    return "all.roles"
+
+
+@pytest.mark.parametrize(
+    "path", ["/payments/ledger", "/monitor", "/admin/users", "/admin/audit", "/processes/enrollment/compare"]
+)
+def test_staff_lists_fit_a_360_pixel_wide_screen(
+    people: People, application_id: int, all_roles: str, path: str
+) -> None:
+    page = people.signed_in(all_roles, viewport={"width": 360, "height": 740})
+    page.goto(path)
+    expect(page.locator("h1")).to_be_visible()
+    past_the_edge = page.evaluate(
+        "[...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > 361).length"
+    )
+
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    assert past_the_edge == 0

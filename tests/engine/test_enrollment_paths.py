@@ -35,6 +35,18 @@ def test_eligible_application_waits_for_its_cca(flow: Flow) -> None:
     assert flow.application(application_id).eligibility["eligible"] is True
 
 
+def test_the_history_lists_the_approval_before_the_task_it_opens(flow: Flow, db: Database) -> None:
+    from engine.services.queries import history
+
+    application_id = flow.apply(flow.officer())
+    flow.complete(flow.cca_approver, application_id, "cca_approval", {"decision": "approve"})
+    with db.sessions() as session:
+        entries = [(entry.action, entry.task) for entry in history(session, application_id)]
+    approved = entries.index(("completed", "cca_approval"))
+    opened = entries.index(("task_opened", "dopt_confirmation"))
+    assert approved < opened, entries
+
+
 def test_cca_rejection_ends_not_approved_and_tells_the_officer(flow: Flow) -> None:
     officer = flow.officer()
     application_id = flow.apply(officer)

@@ -10,8 +10,8 @@ from engine.bootstrap import Database
 from engine.db import Base
 
 
-# Expression indexes (lower(email)...) are neither reflected nor compared; the names of the
-# other indexes and their columns are.
+# Expression indexes (lower(email), lower(edx_username)...) are neither reflected from SQLite
+# nor compared; the names of the other indexes and their columns are.
 @pytest.mark.filterwarnings("ignore:Skipped unsupported reflection of expression-based index")
 @pytest.mark.filterwarnings("ignore:autogenerate skipping")
 def test_migrated_database_matches_the_models(db: Database) -> None:

@@ -165,3 +165,28 @@ def test_without_an_smtp_server_mail_is_logged_and_recorded(
     assert "CGP-2027-0001" in caplog.text
     with db.sessions() as session:
         assert set(session.scalars(select(OutboxMail.status))) == {"logged"}
+
+
+def _deactivate(db: Database, username: str) -> None:
+    with db.sessions() as session, session.begin():
+        session.scalars(select(User).where(User.username == username)).one().active = False
+
+
+def test_a_deactivated_account_gets_no_notification_and_its_waiting_mail_is_not_sent(
+    app: Flask, db: Database, flow: Flow, smtp: tuple[int, Inbox]
+) -> None:
+    port, inbox = smtp
+    _deactivate(db, flow.cca_approver)
+    officer = flow.officer(username="meera")
+    application_id = flow.apply(officer)
+    assert flow.notifications(flow.cca_approver) == []
+    flow.complete(flow.cca_approver, application_id, "cca_approval", {"decision": "return", "remarks": "Why now?"})
+    assert flow.notifications(officer)
+    _deactivate(db, officer)
+    _drain(_sender(app, db, port))
+    assert inbox.to("meera@example.gov.in") == []
+    with db.sessions() as session:
+        statuses = session.scalars(
+            select(OutboxMail.status).join(User, User.id == OutboxMail.recipient_id).where(User.username == officer)
+        ).all()
+    assert statuses and set(statuses) == {"inactive"}

@@ -229,3 +229,16 @@ def test_a_new_cca_and_an_unused_code_change(client: FlaskClient, db: Database, 
         assert session.get_one(CCA, "TN-PARD").approval_required is False
     audit = text_of(client.get("/admin/audit").text)
     assert "root added the authority" in audit and "Code TN-PAR" in audit and "Code TN-PARD" in audit
+
+
+def test_a_cca_is_refused_for_a_user_who_is_not_a_cca_approver(client: FlaskClient, db: Database, admin: str) -> None:
+    with db.sessions() as session, session.begin():
+        make_staff(session, "finance", username="cashier")
+    sign_in(client, admin)
+    response = post_form(
+        client, "/admin/users/cashier/roles", {"roles": ["finance"], "cca": "KA-DPAR"}, form_page="/admin/users/cashier"
+    )
+
+    assert response.status_code == 422
+    assert "Only a CCA approver is bound to a CCA" in field_error(response.text, "cca")
+    assert user_row(db, "cashier").cca_code is None

@@ -175,6 +175,16 @@ def test_closing_a_run_asks_first_and_then_closes_it(db: Database, dopt: FlaskCl
     assert "Apply for CGP" not in dopt.get("/courses").text
 
 
+def test_a_course_title_of_more_than_200_characters_is_refused(dopt: FlaskClient) -> None:
+    long = dopt.post(
+        "/runs/courses/new",
+        data={"csrf_token": csrf_token(dopt, "/runs/courses/new"), "code": "LONG", "title": "T" * 3000},
+    )
+
+    assert long.status_code == 422
+    assert dopt.get("/runs/courses").text.count("T" * 201) == 0
+
+
 def test_a_course_is_added_and_changed_through_the_forms(dopt: FlaskClient) -> None:
     added = dopt.post(
         "/runs/courses/new",

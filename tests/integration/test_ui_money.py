@@ -260,7 +260,14 @@ def test_ledger_page_shows_the_totals_and_offers_both_files(client: FlaskClient,
     assert "Asha Rao,123456789012,SBIN0001234,8350.00" in csv_file.text
     assert "Asha Rao" not in client.get("/payments/ledger.csv?to=2027-05-31").text
     bad = client.get("/payments/ledger?from=2027-07-01&to=2027-06-01")
-    assert bad.status_code == 422 and "The end date must not be before the start date" in bad.text
+    assert bad.status_code == 422 and "The dates are reversed" in bad.text
+    typed = client.get("/payments/ledger?from=01-06-2027&to=30-06-2027")
+    assert typed.status_code == 200 and "Asha Rao" in typed.text
+    reversed_typed = _text(client.get("/payments/ledger?from=01-12-2026&to=01-11-2026").text)
+    assert "The dates are reversed" in reversed_typed and "YYYY-MM-DD" not in reversed_typed
+    nonsense = _text(client.get("/payments/ledger?from=soon&to=later").text)
+    assert "Paid on or after: Enter the date as DD-MM-YYYY" in nonsense
+    assert "Paid on or before: Enter the date as DD-MM-YYYY" in nonsense
 
 
 def test_history_of_a_returned_claim_reads_in_hindi_with_the_remarks_as_written(

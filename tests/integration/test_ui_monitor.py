@@ -89,7 +89,23 @@ def test_the_monitor_filters_and_refuses_filters_it_cannot_use(
     assert f"Application {broken}" in with_incident and f"Application {fine}" not in with_incident
     assert "1 application matches" in with_incident
     assert "2 applications match" in words(everything) and 'rel="next"' in everything.text
-    assert refused.status_code == 422 and "These filters cannot be used: incident." in words(refused)
+    assert refused.status_code == 422 and "Incident: Choose with or without an open incident." in words(refused)
+
+
+def test_the_monitor_says_what_is_wrong_with_a_page_or_a_filter(client: FlaskClient, db: Database, run_id: int) -> None:
+    apply(db, run_id)
+    apply(db, run_id)
+    sign_in(client, "dopt")
+
+    past = words(client.get("/monitor?per_page=1&page=99"))
+    version = words(client.get("/monitor?version=2"))
+    age = words(client.get("/monitor?min_age_days=-1"))
+
+    assert "Page 99 is past the last page of these applications. Go to the last page (2)" in past
+    assert "No application matches" not in past and "page=2" in client.get("/monitor?per_page=1&page=99").text
+    assert "Version: A version belongs to a process: choose the process too." in version
+    assert "Waiting at least (days): Enter a whole number of days from 0 to 36,500." in age
+    assert "min_age_days" not in age
 
 
 def test_only_operators_open_the_monitor(client: FlaskClient, run_id: int) -> None:
@@ -185,6 +201,7 @@ def test_a_migration_is_shown_before_it_is_done(
     )
 
     assert "What the move would change (nothing is changed yet)" in preview and "approval_reminder" in preview
+    assert re.search(r"approval_reminder ?: \d\d-\d\d-\d{4} \d\d:\d\d IST", preview), preview
     assert "The application cannot be moved" in same and "already runs on version 1 of cadre_approval" in same
     assert unconfirmed.status_code == 422
     assert moved.status_code == 302

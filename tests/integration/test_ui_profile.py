@@ -173,3 +173,26 @@ def test_staff_change_their_password_on_the_same_page(client: FlaskClient, db: D
     sign_in(client, dopt)
     page = client.get("/profile").text
     assert "Change your password" in page and "Contact details" not in page
+
+
+def test_an_edx_username_another_officer_has_is_refused_in_any_case(
+    client: FlaskClient, db: Database, officer: str
+) -> None:
+    with db.sessions() as session, session.begin():
+        make_officer(session, username="ravi", edx_username="Ravi_Edx")
+    sign_in(client, officer)
+    response = post_form(client, "/profile/contact", CONTACT | {"edx_username": "ravi_EDX"}, form_page="/profile")
+
+    assert response.status_code == 422
+    assert field_error(response.text, "edx_username") == "This edX username is already used by another officer"
+    assert profile_of(db, officer).edx_username == "asha_edx"
+
+
+def test_a_mobile_number_typed_with_spaces_and_hyphens_is_kept_as_digits(
+    client: FlaskClient, db: Database, officer: str
+) -> None:
+    sign_in(client, officer)
+    response = post_form(client, "/profile/contact", CONTACT | {"mobile": "+91 98765-43210"}, form_page="/profile")
+
+    assert response.status_code == 302
+    assert profile_of(db, officer).mobile == "+919876543210"

@@ -199,6 +199,16 @@ def test_the_form_editor_previews_checks_and_deploys(client: FlaskClient, db: Da
     assert (newest(db).version, newest(db).comment) == (2, "Clearer label")
 
 
+def test_a_field_without_a_title_is_refused_and_not_deployed(client: FlaskClient, db: Database, people: None) -> None:
+    sign_in(client, "owner")
+
+    untitled = form_post(client, action="deploy", confirm="yes", **{"p.remarks.title": "  "})
+
+    assert untitled.status_code == 422
+    assert "Give the field a title: it is what people see beside the field." in text(untitled.text)
+    assert newest(db).version == 1
+
+
 def test_dopt_sees_the_forms_but_cannot_change_them(client: FlaskClient, people: None) -> None:
     sign_in(client, "dopt")
 

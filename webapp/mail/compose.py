@@ -34,7 +34,8 @@ class Mail:
 
 def compose(session: Session, app: Flask, row: OutboxMail, settings: MailSettings) -> Mail | str:
     """The e-mail of `row`, or the status to record when there is none to send:
-    "no_address" (the recipient has no address) or "dropped" (a reset for an unknown address).
+    "no_address" (the recipient has no address), "inactive" (the recipient's account was
+    deactivated after the mail was queued) or "dropped" (a reset for an unknown address).
 
     Needs `app`'s application context (templates, the catalogue).
     """
@@ -43,6 +44,8 @@ def compose(session: Session, app: Flask, row: OutboxMail, settings: MailSetting
         user = user_with_address(session, row.address or "")
         if user is None:
             return "dropped"
+    if user is not None and not user.active:
+        return "inactive"
     address = user.mail_address if user is not None else None
     if user is None or not address:
         return "no_address"

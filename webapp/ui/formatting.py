@@ -10,7 +10,7 @@ keeps ISO dates; only pages use these.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -56,10 +56,19 @@ def run_name(run: CourseRun | None) -> str:
     return str(_("%(month)s run", month=month))
 
 
-def moment(value: datetime | None) -> str:
-    """DD-MM-YYYY HH:MM IST: an aware datetime in India Standard Time."""
-    if value is None:
+def moment(value: datetime | str | None) -> str:
+    """DD-MM-YYYY HH:MM IST: an aware datetime in India Standard Time. An ISO string (a timer's
+    deadline in process data) is read first, a naive one as UTC; any other string is shown as it is."""
+    if value is None or value == "":
         return ""
+    if isinstance(value, str):
+        text = value
+        try:
+            value = datetime.fromisoformat(text)
+        except ValueError:
+            return text
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
     shown = format_datetime(value, MOMENT_PATTERN, tzinfo=get_timezone(), locale=get_locale())
     return str(_("%(moment)s IST", moment=shown))
 

@@ -108,13 +108,16 @@ def edit_of(schema: Mapping[str, Any]) -> SchemaEdit:
 
 def read_edit(schema: Mapping[str, Any], posted: Mapping[str, str]) -> SchemaEdit:
     """The editor's fields as posted (the schema's own fields only; anything else is ignored),
-    each checked: texts not too long, options as `value = label` lines, bounds as numbers."""
+    each checked: texts not too long, a title for the form and each field, options as
+    `value = label` lines, bounds as numbers."""
     edit = edit_of(schema)
     edit.title = _text(posted.get("form_title", ""), "title", edit.errors)
     edit.description = _text(posted.get("form_description", ""), "description", edit.errors)
     edit.comment = (posted.get("comment") or "").strip()
     for prop in edit.properties:
         prop.title = _text(posted.get(prop.input_name("title"), ""), "title", prop.errors)
+        if not prop.title:
+            prop.errors["title"] = _("Give the field a title: it is what people see beside the field.")
         prop.description = _text(posted.get(prop.input_name("description"), ""), "description", prop.errors)
         prop.required = posted.get(prop.input_name("required"), "") in ("yes", "on", "true")
         if prop.kind == "choice":

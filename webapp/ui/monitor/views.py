@@ -13,7 +13,7 @@ from engine.access import can_repair
 from engine.errors import Conflict, Invalid, StepFailed
 from engine.services.incidents import retry_incident
 from engine.services.instance_trace import InstanceView, instance_view
-from engine.services.monitor import monitor_applications, read_monitor_filter
+from engine.services.monitor import MAX_AGE_DAYS, monitor_applications, read_monitor_filter
 from engine.services.process_versions import list_processes
 from engine.services.repair import (
     cancel_application,
@@ -53,7 +53,7 @@ def applications() -> Any:
             session(), viewer(), read_monitor_filter(request.args), now(), page.size, page.offset
         )
     except Invalid as error:
-        problems = [_("These filters cannot be used: %(names)s.", names=", ".join(sorted(error.fields)))]
+        problems = _filter_problems(request.args, error)
     return render_template(
         "monitor/list.html",
         args=args,
@@ -68,6 +68,38 @@ def applications() -> Any:
         options=filter_options(session()),
         moment=now(),
     ), (422 if problems else 200)
+
+
+def _filter_problems(args: Any, error: Invalid) -> list[str]:
+    """Each filter the monitor cannot use, named by its label on the page, with what it takes."""
+    labels = {
+        "process": _("Process"),
+        "version": _("Version"),
+        "status": _("Status"),
+        "run": _("Course run"),
+        "cca": _("Cadre controlling authority"),
+        "incident": _("Incident"),
+        "min_age_days": _("Waiting at least (days)"),
+        "page": _("Page"),
+        "size": _("Page size"),
+    }
+    whole = _("Enter a whole number.")
+    reasons = {
+        "process": _("Choose a process from the list."),
+        "status": _("Choose a status from the list."),
+        "cca": _("Choose a cadre controlling authority from the list."),
+        "run": _("Choose a course run from the list."),
+        "incident": _("Choose with or without an open incident."),
+        "min_age_days": _("Enter a whole number of days from 0 to %(most)s.", most=f"{MAX_AGE_DAYS:,}"),
+    }
+    problems = []
+    for name in sorted(error.fields):
+        if name == "version" and not (args.get("process") or "").strip():
+            reason = _("A version belongs to a process: choose the process too.")
+        else:
+            reason = reasons.get(name, whole)
+        problems.append(_("%(field)s: %(why)s", field=labels.get(name, name), why=reason))
+    return problems
 
 
 @monitor.get("/monitor/<int:application_id>")
