@@ -30,7 +30,18 @@ from sqlalchemy import select
 from engine.bootstrap import Database
 from engine.config import Settings
 from engine.demo import DEMO_PASSWORD, load_demo
-from engine.models import CCA, Application, Course, CourseRun, HumanTask, OutboxMail, ProcessDefinition, Upload, User
+from engine.models import (
+    CCA,
+    Application,
+    Course,
+    CourseRun,
+    HumanTask,
+    OutboxMail,
+    ProcessDefinition,
+    ProcessScenario,
+    Upload,
+    User,
+)
 from engine.services.password_reset import request_reset
 from tests.factories import NOW
 from tests.integration.ui import csrf_token
@@ -128,6 +139,8 @@ def data_strings(db: Database) -> list[str]:
             found.add(upload.original_name)
         for definition in session.scalars(select(ProcessDefinition)):
             found.add(definition.key)
+        for scenario in session.scalars(select(ProcessScenario)):
+            found.add(scenario.name)  # a file name a process owner chose
     return sorted((text for text in found if text), key=len, reverse=True)
 
 
@@ -148,6 +161,7 @@ def page_urls(app: Flask, db: Database) -> dict[str, list[str]]:
             "version": [1],
             "filename": ["cca_approval.schema.json", "record_payment.schema.json", "submit_claim.schema.json"],
             "action": ["deactivate"],
+            "name": ["approved", "paid"],  # scenarios of cadre_approval and reimbursement
             "token": [reset_link.payload["token"], "not-a-real-token"],
         }
     urls: dict[str, list[str]] = {}

@@ -12,9 +12,9 @@ nothing), both checked before the password is:
 The username counts exactly as typed (sign-in matches it exactly too). An administrator's
 "unlock" starts the account's counters afresh (`clear_sign_in_slowdown`) for every address.
 Registration and password-reset requests are limited per address (`IGOT_ACCOUNT_FORM_LIMIT`,
-default 10 per minute and 50 per hour); uploads per user (`IGOT_UPLOAD_RATE_LIMIT`, default
-20 per minute and 200 per hour). A refusal is a 429 with `Retry-After` (seconds) and a
-message saying when to try again.
+default 60 per minute and 1,000 per hour: offices share one address behind their NAT);
+uploads per user (`IGOT_UPLOAD_RATE_LIMIT`, default 20 per minute and 200 per hour). A
+refusal is a 429 with `Retry-After` (seconds) and a message saying when to try again.
 
 If the storage cannot be reached, the failure is logged and requests are served unlimited
 (refusing every sign-in would shut everyone out). The counters live where
@@ -43,7 +43,7 @@ from limits import RateLimitItem, parse_many
 DEFAULTS = {
     "IGOT_SIGN_IN_LIMIT_ADDRESS": "30 per minute; 200 per hour",
     "IGOT_SIGN_IN_LIMIT_ACCOUNT": "5 per minute; 10 per 15 minutes; 20 per hour",
-    "IGOT_ACCOUNT_FORM_LIMIT": "10 per minute; 50 per hour",
+    "IGOT_ACCOUNT_FORM_LIMIT": "60 per minute; 1000 per hour",
     "IGOT_UPLOAD_RATE_LIMIT": "20 per minute; 200 per hour",
 }
 # How long an administrator's "unlock" is remembered: longer than the longest window above.
