@@ -116,6 +116,26 @@ def test_ids_beyond_the_integer_range_are_404_or_422(staff: dict[str, Api], clie
     assert "course_run_id" in _fields(response)
 
 
+@pytest.mark.parametrize(
+    "number",
+    ["99_999_999_999_999_999_999", "3_000_000_000", "\uff19" * 20, "\uff11", "1e3", "99999999999999999999"],
+    ids=["underscores", "underscores-within-int64", "fullwidth-huge", "fullwidth-one", "exponent", "twenty-digits"],
+)
+def test_ids_in_a_query_are_ascii_whole_numbers_in_range_or_422(staff: dict[str, Api], number: str) -> None:
+    officer = staff["dopt"]
+    for name in ("application_id", "course_run_id"):
+        assert name in _fields(officer.get(f"/tasks?{name}={number}"))
+
+
+def test_other_scripts_digits_are_no_second_address_of_an_object(staff: dict[str, Api], client: FlaskClient) -> None:
+    officer = register(client)
+    run = open_run(staff["dopt"])
+    application = officer.post("/applications", {"course_run_id": run["id"], "declaration": True}).json
+    assert officer.get(f"/applications/{application['id']}").status_code == 200
+    fullwidth = "".join(chr(0xFF10 + int(digit)) for digit in str(application["id"]))
+    assert _error(officer.get(f"/applications/{fullwidth}"), 404)["code"] == "not_found"
+
+
 def test_a_line_break_in_next_is_ignored(client: FlaskClient, staff: dict[str, Api]) -> None:
     token = csrf_token(client, "/sign-in?next=/inbox%0d%0aSet-Cookie:%20a=b")
     response = client.post(

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from flask import request
 
 from engine.errors import Invalid
+from webapp.core.boundary import INT_MAX, INT_MIN
+
+_WHOLE_NUMBER = re.compile(r"[+-]?[0-9]{1,19}")
 
 
 class MalformedBody(Exception):
@@ -50,11 +54,19 @@ def flag_arg(name: str) -> bool:
 
 
 def int_arg(name: str) -> int | None:
-    """An optional integer query argument; 422 when it is not one."""
+    """An optional integer query argument (ASCII digits with an optional sign, within the
+    database's integer columns, webapp.core.boundary.INT_MIN..INT_MAX); 422 when it is not one.
+
+    Python's int() alone would also read "1_000" and other scripts' digits, and let a number
+    too large for the column reach the query.
+    """
     value = request.args.get(name)
     if value is None or value == "":
         return None
-    try:
-        return int(value)
-    except ValueError as error:
-        raise Invalid(f"{name} must be a whole number", {name: "must be a whole number"}) from error
+    if not _WHOLE_NUMBER.fullmatch(value):
+        raise Invalid(f"{name} must be a whole number", {name: "must be a whole number"})
+    number = int(value)
+    if not INT_MIN <= number <= INT_MAX:
+        problem = f"must be a whole number from {INT_MIN} to {INT_MAX}"
+        raise Invalid(f"{name} {problem}", {name: problem})
+    return number

@@ -56,7 +56,11 @@ class MalformedRequest(Exception):
 
 class BoundedInt(IntegerConverter):
     """`<int:...>` in a route: a whole number the database's integer columns can hold, else no
-    route matches (404), so no query is ever made with an id the database cannot store."""
+    route matches (404), so no query is ever made with an id the database cannot store. Only
+    ASCII digits: werkzeug's `\\d+` would also take other scripts' digits ("１"), which Python's
+    int() reads, giving one object a second address."""
+
+    regex = r"[0-9]+"
 
     def __init__(self, map: Any, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("max", INT_MAX)
