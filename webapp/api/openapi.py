@@ -265,12 +265,6 @@ SCENARIO = {
 }
 
 # API.md's paging: the body stays a list; X-Total-Count and Link (next, prev) say where it stands.
-PAGING = [
-    {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1}},
-    {"name": "per_page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 500}},
-]
-
-
 PAGED_HEADERS = {
     "X-Total-Count": {"description": "how many items the whole list has", "schema": I},
     "Link": {"description": 'the next and previous pages: <url>; rel="next", <url>; rel="prev"', "schema": S},
